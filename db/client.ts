@@ -23,7 +23,8 @@ export interface Database {
 
 const MIGRATION_LOCK = 7_240_024;
 
-export const MIGRATIONS_DIR = path.join(import.meta.dirname, "migrations");
+/** Resolved from the working directory: bundlers rewrite module paths, and every entry point runs from the repo root. */
+export const MIGRATIONS_DIR = path.join(process.cwd(), "db", "migrations");
 
 export interface OpenOptions {
   /** PostgreSQL connection string; PGlite when absent. */

@@ -1,0 +1,65 @@
+import NextAuth, { CredentialsSignin } from "next-auth";
+import Credentials from "next-auth/providers/credentials";
+import { sql } from "drizzle-orm";
+import { z } from "zod";
+import { getDb } from "@/db";
+import { users } from "@/db/schema";
+import { getSecret } from "./secrets";
+import { DUMMY_HASH, verifyPassword } from "./passwords";
+import { hitRateLimit } from "./rate-limit";
+
+/** Failed sign-ins are limited per e-mail and per client address. */
+export const SIGN_IN_LIMIT = { perEmail: 10, perIp: 30, windowSeconds: 15 * 60 };
+
+class RateLimitedSignin extends CredentialsSignin {
+  code = "rate_limited";
+}
+
+const credentialsInput = z.object({ email: z.string().trim().toLowerCase().email(), password: z.string().min(1) });
+
+/** Client address as the proxy in front of us reports it. */
+export function clientAddress(headers: Headers): string {
+  return headers.get("x-forwarded-for")?.split(",")[0]?.trim() || headers.get("x-real-ip") || "local";
+}
+
+export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
+  secret: getSecret("AUTH_SECRET"),
+  trustHost: true,
+  session: { strategy: "jwt", maxAge: 30 * 24 * 60 * 60 },
+  pages: { signIn: "/sign-in" },
+  providers: [
+    Credentials({
+      credentials: { email: {}, password: {} },
+      async authorize(raw, request) {
+        const parsed = credentialsInput.safeParse(raw);
+        if (!parsed.success) return null;
+        const { email, password } = parsed.data;
+        const db = await getDb();
+        const ip = clientAddress(request.headers);
+        const [byEmail, byIp] = await Promise.all([
+          hitRateLimit(db, `signin:email:${email}`, SIGN_IN_LIMIT.perEmail, SIGN_IN_LIMIT.windowSeconds),
+          hitRateLimit(db, `signin:ip:${ip}`, SIGN_IN_LIMIT.perIp, SIGN_IN_LIMIT.windowSeconds),
+        ]);
+        if (!byEmail.allowed || !byIp.allowed) throw new RateLimitedSignin();
+        const [user] = await db
+          .select()
+          .from(users)
+          .where(sql`lower(${users.email}) = ${email}`)
+          .limit(1);
+        const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
+        if (!user || !ok) return null;
+        return { id: user.id, email: user.email, name: user.name };
+      },
+    }),
+  ],
+  callbacks: {
+    jwt({ token, user }) {
+      if (user?.id) token.uid = user.id;
+      return token;
+    },
+    session({ session, token }) {
+      if (token.uid && session.user) session.user.id = token.uid as string;
+      return session;
+    },
+  },
+}));

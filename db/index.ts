@@ -1,11 +1,11 @@
 import fs from "node:fs";
 import path from "node:path";
 import { openDatabase, type Database } from "./client";
+import { DATA_DIR } from "./data-dir";
 
 export * from "./client";
 
-/** Where the embedded default keeps its files (database, generated secrets). */
-export const DATA_DIR = path.resolve(process.env.IMPACT24_DATA_DIR ?? ".data");
+export { DATA_DIR };
 
 const globalForDb = globalThis as unknown as { __impact24Db?: Promise<Database> };
 

@@ -1,6 +1,7 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { DATA_DIR } from "@/db/data-dir";
 
 /** Secrets the product needs, with how each is produced when the embedded default generates it. */
 const SECRETS = {
@@ -30,14 +31,13 @@ export function getSecret(name: SecretName): string {
       `${name} is not set. Production deployments (DATABASE_URL with NODE_ENV=production) must set it; see README "Production".`,
     );
   }
-  const dataDir = path.resolve(process.env.IMPACT24_DATA_DIR ?? ".data");
-  const file = path.join(dataDir, "secrets.json");
+  const file = path.join(DATA_DIR, "secrets.json");
   if (!generated) {
     generated = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, "utf8")) as typeof generated) : {};
   }
   if (!generated![name]) {
     generated![name] = SECRETS[name]();
-    fs.mkdirSync(dataDir, { recursive: true });
+    fs.mkdirSync(DATA_DIR, { recursive: true });
     fs.writeFileSync(file, JSON.stringify(generated, null, 2), { mode: 0o600 });
   }
   return generated![name]!;

@@ -1,4 +1,6 @@
+import { sql } from "drizzle-orm";
 import {
+  bigint,
   foreignKey,
   index,
   integer,
@@ -56,6 +58,10 @@ export const portalConnections = pgTable(
     /** The application_token from install/events, hashed: it authenticates ONAPPUNINSTALL and CRM events. */
     applicationTokenHash: text("application_token_hash"),
     connectedBy: uuid("connected_by").references(() => users.id, { onDelete: "set null" }),
+    /** How the portal was last connected: "oauth" (from the app), "link" (a connect link), "install" (claim code). */
+    connectedVia: text("connected_via"),
+    /** When the current tokens were granted (first connection or the latest re-connection). */
+    connectedAt: timestamp("connected_at", { withTimezone: true }),
     /** Per-org override of the incremental sync interval; null = the org's default. */
     syncIntervalMinutes: integer("sync_interval_minutes"),
     lastSyncedAt: timestamp("last_synced_at", { withTimezone: true }),
@@ -115,6 +121,8 @@ export const portalInstalls = pgTable(
     expiresAt: timestamp("expires_at", { withTimezone: true }),
     /** Hash of the claim code shown in the portal after install; an org enters it to claim the portal. */
     claimCodeHash: text("claim_code_hash"),
+    /** A claim code is shown in the portal and typed by a person: it expires, and reopening the app shows a new one. */
+    claimCodeExpiresAt: timestamp("claim_code_expires_at", { withTimezone: true }),
     claimedAt: timestamp("claimed_at", { withTimezone: true }),
     uninstalledAt: timestamp("uninstalled_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
@@ -143,5 +151,43 @@ export const connectLinks = pgTable(
     primaryKey({ columns: [t.orgId, t.id] }),
     uniqueIndex("connect_links_token_key").on(t.tokenHash),
     foreignKey({ columns: [t.orgId, t.clientId], foreignColumns: [clients.orgId, clients.id] }).onDelete("cascade"),
+  ],
+);
+
+/**
+ * CRM change notifications (ONCRM…ADD/UPDATE/DELETE) received from connected portals, verified by their
+ * application_token. Bitrix24 sends only the ID and never resends, so they are stored at once and the sync engine
+ * reads them: deletions are invisible to polling, and changed records can be fetched first. One pending row per
+ * record: a flood of updates to one deal collapses into one row, and a deletion is never overwritten by an update.
+ */
+export const portalEvents = pgTable(
+  "portal_events",
+  {
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => orgs.id, { onDelete: "cascade" }),
+    id: bigint("id", { mode: "number" }).generatedAlwaysAsIdentity(),
+    connectionId: uuid("connection_id").notNull(),
+    /** "lead", "deal", "contact", "company" or "activity". */
+    entity: text("entity").notNull(),
+    entityId: text("entity_id").notNull(),
+    /** "add", "update" or "delete". */
+    action: text("action").notNull(),
+    /** The event name as Bitrix24 sent it, e.g. "ONCRMDEALUPDATE". */
+    event: text("event").notNull(),
+    receivedAt: timestamp("received_at", { withTimezone: true }).notNull().defaultNow(),
+    /** Set by the sync engine once the change is applied. */
+    processedAt: timestamp("processed_at", { withTimezone: true }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    uniqueIndex("portal_events_pending_key")
+      .on(t.orgId, t.connectionId, t.entity, t.entityId)
+      .where(sql`${t.processedAt} is null`),
+    index("portal_events_connection_idx").on(t.orgId, t.connectionId, t.processedAt, t.id),
+    foreignKey({
+      columns: [t.orgId, t.connectionId],
+      foreignColumns: [portalConnections.orgId, portalConnections.id],
+    }).onDelete("cascade"),
   ],
 );

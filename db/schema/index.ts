@@ -1,2 +1,3 @@
 export * from "./core";
 export * from "./portals";
+export * from "./api-keys";

@@ -1,12 +1,10 @@
 import NextAuth, { CredentialsSignin } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
-import { sql } from "drizzle-orm";
 import { z } from "zod";
 import { getDb } from "@/db";
-import { users } from "@/db/schema";
 import { getSecret } from "./secrets";
-import { DUMMY_HASH, verifyPassword } from "./passwords";
 import { hitRateLimit } from "./rate-limit";
+import { verifyCredentials } from "./services/accounts";
 
 /** Failed sign-ins are limited per e-mail and per client address. */
 export const SIGN_IN_LIMIT = { perEmail: 10, perIp: 30, windowSeconds: 15 * 60 };
@@ -41,13 +39,8 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
           hitRateLimit(db, `signin:ip:${ip}`, SIGN_IN_LIMIT.perIp, SIGN_IN_LIMIT.windowSeconds),
         ]);
         if (!byEmail.allowed || !byIp.allowed) throw new RateLimitedSignin();
-        const [user] = await db
-          .select()
-          .from(users)
-          .where(sql`lower(${users.email}) = ${email}`)
-          .limit(1);
-        const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
-        if (!user || !ok) return null;
+        const user = await verifyCredentials(db, email, password);
+        if (!user) return null;
         return { id: user.id, email: user.email, name: user.name };
       },
     }),

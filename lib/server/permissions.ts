@@ -5,6 +5,7 @@ import { AppError } from "./errors";
 const PERMISSIONS = {
   "org.manage": ["owner", "admin"],
   "members.manage": ["owner", "admin"],
+  "audit.read": ["owner", "admin"],
   "clients.write": ["owner", "admin", "analyst"],
   "prospects.write": ["owner", "admin", "analyst", "sales"],
   "metrics.write": ["owner", "admin", "analyst"],

@@ -5,7 +5,8 @@ import { memberships, orgs, passwordResets, users, type Locale } from "@/db/sche
 import { emailAddress, newPassword, requiredText } from "@/lib/validation";
 import { recordAudit } from "../audit-log";
 import { AppError } from "../errors";
-import { hashPassword } from "../passwords";
+import { parseInput } from "../parse-input";
+import { DUMMY_HASH, hashPassword, verifyPassword } from "../passwords";
 import { hashToken, newToken } from "../tokens";
 
 export const signUpInput = z.object({
@@ -15,6 +16,13 @@ export const signUpInput = z.object({
   orgName: requiredText(100),
 });
 export type SignUpInput = z.infer<typeof signUpInput>;
+
+/**
+ * Sign-up on the way to accepting an invitation: the person joins an existing org, so no org of their own is
+ * created (they can create one later).
+ */
+export const inviteeSignUpInput = signUpInput.omit({ orgName: true });
+export type InviteeSignUpInput = z.infer<typeof inviteeSignUpInput>;
 
 /** Finds a user by e-mail, case-insensitively. */
 export async function findUserByEmail(db: Db, email: string) {
@@ -27,26 +35,33 @@ export async function findUserByEmail(db: Db, email: string) {
 }
 
 /**
- * Creates a user and the org they own. A taken e-mail is a `conflict` on the email field, and nothing is written.
+ * Creates a user and the org they own (no org for `inviteeSignUpInput`). A taken e-mail is a `conflict` on the
+ * email field, and nothing is written.
  */
-export async function signUp(db: Db, input: SignUpInput, locale?: Locale) {
-  const data = signUpInput.parse(input);
+export async function signUp(db: Db, input: SignUpInput | InviteeSignUpInput, locale?: Locale) {
+  const data: InviteeSignUpInput & { orgName?: string } =
+    "orgName" in input ? parseInput(signUpInput, input) : parseInput(inviteeSignUpInput, input);
   if (await findUserByEmail(db, data.email)) {
     throw new AppError("conflict", { messageKey: "emailTaken", fields: { email: "emailTaken" } });
   }
   const passwordHash = await hashPassword(data.password);
   try {
     return await db.transaction(async (tx) => {
-      const [org] = await tx.insert(orgs).values({ name: data.orgName }).returning();
+      const [org] = data.orgName ? await tx.insert(orgs).values({ name: data.orgName }).returning() : [null];
       const [user] = await tx
         .insert(users)
-        .values({ email: data.email, name: data.name, passwordHash, locale: locale ?? null, activeOrgId: org.id })
+        .values({ email: data.email, name: data.name, passwordHash, locale: locale ?? null, activeOrgId: org?.id ?? null })
         .returning();
-      await tx.insert(memberships).values({ orgId: org.id, userId: user.id, role: "owner" });
-      await recordAudit(tx, { orgId: org.id, actor: { type: "user", id: user.id } }, "org.created", {
-        type: "org",
-        id: org.id,
-      });
+      if (org) {
+        await tx.insert(memberships).values({ orgId: org.id, userId: user.id, role: "owner" });
+        await recordAudit(
+          tx,
+          { orgId: org.id, actor: { type: "user", id: user.id } },
+          "org.created",
+          { type: "org", id: org.id },
+          { name: org.name },
+        );
+      }
       return { user, org };
     });
   } catch (error) {
@@ -56,6 +71,16 @@ export async function signUp(db: Db, input: SignUpInput, locale?: Locale) {
     }
     throw error;
   }
+}
+
+/**
+ * The account for an e-mail and password, or null when either is wrong. An unknown address costs a full bcrypt
+ * comparison too, so timing reveals nothing about which accounts exist.
+ */
+export async function verifyCredentials(db: Db, email: string, password: string) {
+  const user = await findUserByEmail(db, email);
+  const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
+  return user && ok ? user : null;
 }
 
 /** Password reset links live one hour and work once. */
@@ -75,6 +100,17 @@ export async function createPasswordReset(db: Db, email: string, now = new Date(
     expiresAt: new Date(now.getTime() + RESET_TTL_MS),
   });
   return { token, user };
+}
+
+/** Whether a reset token can still be used (known, unused, unexpired): the reset page says so before asking. */
+export async function isPasswordResetUsable(db: Db, token: string, now = new Date()) {
+  if (!token || token.length > 200) return false;
+  const [reset] = await db
+    .select({ userId: passwordResets.userId })
+    .from(passwordResets)
+    .where(and(eq(passwordResets.tokenHash, hashToken(token)), isNull(passwordResets.usedAt), gt(passwordResets.expiresAt, now)))
+    .limit(1);
+  return Boolean(reset);
 }
 
 /** Sets a new password with a reset token; an unknown, used or expired token is `gone`. */

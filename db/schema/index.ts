@@ -1,3 +1,5 @@
 export * from "./core";
 export * from "./portals";
 export * from "./api-keys";
+export * from "./mirror";
+export * from "./sync";

@@ -117,8 +117,8 @@ export interface ShapeOptions {
 
 /**
  * Differences between `expected` (an official example) and `actual`: every key of the example must exist
- * in the answer with the same JSON type; arrays compare their first items with each other. Extra keys in
- * the answer are allowed. Returns human-readable mismatches (empty when the shapes agree).
+ * in the answer with the same JSON type; arrays compare their first items with each other (an empty answer
+ * where the example has items is a mismatch). Extra keys in the answer are allowed; null matches any type. Returns human-readable mismatches (empty when the shapes agree).
  */
 export function shapeDiff(expected: unknown, actual: unknown, opts: ShapeOptions = {}, path = ""): string[] {
   if (opts.ignore?.includes(path)) return [];
@@ -130,7 +130,9 @@ export function shapeDiff(expected: unknown, actual: unknown, opts: ShapeOptions
   if (te === "array") {
     const e = expected as unknown[];
     const a = actual as unknown[];
-    if (e.length === 0 || a.length === 0) return [];
+    if (e.length === 0) return [];
+    // An empty answer would prove nothing about the items' shape.
+    if (a.length === 0) return [`${path || "(root)"}: expected items, got an empty list`];
     return shapeDiff(e[0], a[0], opts, `${path}[]`);
   }
   if (te === "object") {

@@ -50,12 +50,52 @@ function selectedFields(select: string[], types: Map<string, FieldType>, explici
   return [...out];
 }
 
-function renderRow(table: ColumnarTable, pos: number, fields: string[], types: Map<string, FieldType>, zone: string) {
+/**
+ * An activity's COMMUNICATIONS, derived from the client it is bound to: the owner itself when it is a lead,
+ * contact or company, the deal's contact (or company) otherwise; phones for calls, e-mails for e-mails.
+ */
+function communications(portal: Portal, pos: number): unknown[] {
+  const { tables } = portal.data;
+  const activity = tables.activity;
+  let ownerType = Number(activity.valueAt(pos, "OWNER_TYPE_ID"));
+  let ownerId = Number(activity.valueAt(pos, "OWNER_ID"));
+  if (ownerType === 2) {
+    const deal = tables.deal.positionOf(ownerId);
+    if (deal < 0) return [];
+    const contact = tables.deal.valueAt(deal, "CONTACT_ID");
+    const company = tables.deal.valueAt(deal, "COMPANY_ID");
+    [ownerType, ownerId] = contact ? [3, Number(contact)] : company ? [4, Number(company)] : [0, 0];
+  }
+  const table = ownerType === 1 ? tables.lead : ownerType === 3 ? tables.contact : ownerType === 4 ? tables.company : null;
+  const at = table ? table.positionOf(ownerId) : -1;
+  if (!table || at < 0) return [];
+  const kind = activity.valueAt(pos, "TYPE_ID") === 4 ? "EMAIL" : "PHONE";
+  const values = (table.valueAt(at, kind) ?? []) as { ID?: string; VALUE: string }[];
+  const text = (f: string) => (table.fieldTypes().has(f) ? ((table.valueAt(at, f) as string | null) ?? "") : "");
+  return values.slice(0, 1).map((v) => ({
+    ID: v.ID ?? "0",
+    TYPE: kind,
+    VALUE: v.VALUE,
+    ENTITY_ID: String(ownerId),
+    ENTITY_TYPE_ID: String(ownerType),
+    ENTITY_SETTINGS: {
+      HONORIFIC: "",
+      NAME: text("NAME"),
+      SECOND_NAME: "",
+      LAST_NAME: text("LAST_NAME"),
+      COMPANY_TITLE: ownerType === 4 ? text("TITLE") : text("COMPANY_TITLE"),
+      COMPANY_ID: String(table.fieldTypes().has("COMPANY_ID") ? (table.valueAt(at, "COMPANY_ID") ?? "") : ownerType === 4 ? ownerId : ""),
+    },
+  }));
+}
+
+function renderRow(portal: Portal, table: ColumnarTable, pos: number, fields: string[], types: Map<string, FieldType>) {
+  const zone = portal.timeZone;
   const row: Record<string, unknown> = {};
   for (const f of fields) {
     const type = types.get(f);
     if (!type) {
-      if (f === "COMMUNICATIONS") row[f] = [];
+      if (f === "COMMUNICATIONS" && table.entity === "activity") row[f] = communications(portal, pos);
       continue;
     }
     const value = renderLegacy(table.valueAt(pos, f), type, zone);
@@ -95,7 +135,7 @@ function legacyList(entity: LegacyEntity): MethodDef {
       const explicit = new Set(entity === "activity" ? ["COMMUNICATIONS"] : []);
       const fields = selectedFields(listParam(params, "select"), types, explicit);
       return {
-        result: page.rows.map((pos) => renderRow(table, pos, fields, types, portal.timeZone)),
+        result: page.rows.map((pos) => renderRow(portal, table, pos, fields, types)),
         total: start === -1 ? 0 : page.total,
         next: page.next,
         scanned: page.scanned,
@@ -115,7 +155,7 @@ function legacyGet(entity: LegacyEntity): MethodDef {
       const pos = table.positionOf(id);
       if (pos < 0) throw restErrors.notFound();
       const types = fieldTypes(portal, entity);
-      return { result: renderRow(table, pos, [...types.keys()], types, portal.timeZone), returned: 1 };
+      return { result: renderRow(portal, table, pos, [...types.keys()], types), returned: 1 };
     },
   };
 }
@@ -127,6 +167,7 @@ const LINK_TYPES: Record<string, string> = {
   CATEGORY_ID: "crm_category",
   CURRENCY_ID: "crm_currency",
 };
+const PARENT_TYPE: Record<string, number> = { LEAD_ID: 1, COMPANY_ID: 4 };
 const USER_LINKS = new Set(["ASSIGNED_BY_ID", "CREATED_BY_ID", "MODIFY_BY_ID", "MOVED_BY_ID", "RESPONSIBLE_ID", "AUTHOR_ID", "EDITOR_ID"]);
 const READ_ONLY = new Set(["ID", "DATE_CREATE", "DATE_MODIFY", "CREATED_BY_ID", "MODIFY_BY_ID", "STAGE_SEMANTIC_ID", "STATUS_SEMANTIC_ID", "IS_NEW", "MOVED_BY_ID", "MOVED_TIME", "LAST_ACTIVITY_TIME", "HAS_PHONE", "HAS_EMAIL", "HAS_IMOL", "CREATED", "LAST_UPDATED"]);
 
@@ -165,7 +206,9 @@ function legacyFields(entity: LegacyEntity): MethodDef {
           isMultiple: type === "multi",
           isDynamic: false,
           ...(statusType ? { statusType } : {}),
+          ...(entity === "deal" && name === "CONTACT_ID" ? { isDeprecated: true } : {}),
           title: humanise(name),
+          ...(PARENT_TYPE[name] && entity !== "company" ? { settings: { parentEntityTypeId: PARENT_TYPE[name] } } : {}),
         };
       }
       const ufEntity = USER_FIELD_ENTITY[entity];

@@ -77,7 +77,7 @@ const get: MethodDef = {
   run: (ctx) => ({
     result: ctx.portal.handlers
       .filter((h) => h.appIndex === ctx.appIndex)
-      .map((h) => (h.offline ? { event: h.event, connector_id: "", offline: 1 } : { event: h.event, handler: h.handler, auth_type: String(h.authType), offline: 0 })),
+      .map((h) => ({ event: h.event, handler: h.handler, auth_type: String(h.authType), offline: h.offline ? 1 : 0 })),
   }),
 };
 

@@ -5,7 +5,7 @@ import { getDb } from "@/db";
 import { users } from "@/db/schema";
 import { auth } from "./auth";
 import { AppError, isAppError } from "./errors";
-import { loadUserTenantContext, type TenantContext } from "./tenant";
+import { loadUserTenantContext, resolveRequestTenantContext, type TenantContext } from "./tenant";
 
 export interface SessionUser {
   id: string;
@@ -50,6 +50,14 @@ export const getTenantContext = cache(async (): Promise<TenantContext> => {
     throw error;
   });
 });
+
+/**
+ * For route handlers that serve both the app and API users (exports, JSON for live widgets): an org API key in
+ * `Authorization: Bearer …`, else the session. Errors are AppErrors (`unauthorized` → 401).
+ */
+export async function getRequestTenantContext(request: Request): Promise<TenantContext> {
+  return resolveRequestTenantContext(request, { db: await getDb(), session: getTenantContext });
+}
 
 /** For pages: redirect to sign-in without a session, to onboarding without an org. */
 export async function getPageTenantContext(): Promise<TenantContext> {

@@ -1,0 +1,249 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { and, eq } from "drizzle-orm";
+import { createTestDatabase, testDbKind } from "@/db/testing";
+import type { Database } from "@/db";
+import { auditLog, clients } from "@/db/schema";
+import * as clientRoutes from "@/app/api/v1/clients/route";
+import * as clientRoute from "@/app/api/v1/clients/[id]/route";
+import { apiRuntime } from "./api";
+import { createApiKey, revokeApiKey } from "./services/api-keys";
+import { createClient } from "./services/clients";
+import { makeOrg } from "./services/test-helpers";
+
+/**
+ * The API route handlers, called as Next calls them (a Request and the route's params), on a test database.
+ * Tenant isolation, authentication, validation and error shapes are checked at this level; e2e/api.spec.ts repeats
+ * the essentials over HTTP.
+ */
+
+type Handler = (request: Request, segment?: { params: Promise<Record<string, string>> }) => Promise<Response>;
+
+const BASE = "http://localhost";
+
+async function call(
+  handler: Handler,
+  path: string,
+  options: { key?: string; method?: string; body?: unknown; rawBody?: string; params?: Record<string, string>; headers?: Record<string, string> } = {},
+) {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.key) headers.authorization = `Bearer ${options.key}`;
+  if (options.body !== undefined || options.rawBody !== undefined) headers["content-type"] = "application/json";
+  const request = new Request(BASE + path, {
+    method: options.method ?? "GET",
+    headers,
+    body: options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
+  });
+  const response = await handler(request, { params: Promise.resolve(options.params ?? {}) });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, json: text ? JSON.parse(text) : null };
+}
+
+describe(`public API v1: clients (${testDbKind})`, () => {
+  let database: Database;
+  let db: Database["db"];
+  let orgA: Awaited<ReturnType<typeof makeOrg>>;
+  let orgB: Awaited<ReturnType<typeof makeOrg>>;
+  let keyA: string;
+  let readKeyA: string;
+  let keyB: string;
+  let clientA: { id: string };
+  let clientB: { id: string };
+
+  const clientCount = async (orgId: string) => (await db.select().from(clients).where(eq(clients.orgId, orgId))).length;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    db = database.db;
+    apiRuntime.getDb = async () => db;
+    orgA = await makeOrg(db, "Org A");
+    orgB = await makeOrg(db, "Org B");
+    keyA = (await createApiKey(orgA.ctx, { name: "A" })).key;
+    readKeyA = (await createApiKey(orgA.ctx, { name: "A read", scope: "read" })).key;
+    keyB = (await createApiKey(orgB.ctx, { name: "B" })).key;
+    clientA = await createClient(orgA.ctx, { name: "Alpha Trading", goLiveDate: "2024-03-01" });
+    await createClient(orgA.ctx, { name: "Beta Prospect", status: "prospect" });
+    clientB = await createClient(orgB.ctx, { name: "Gamma (org B)" });
+  });
+  afterAll(async () => {
+    await database?.close();
+  });
+
+  it("lists the key's org's clients only, with ISO dates", async () => {
+    const { status, json, headers } = await call(clientRoutes.GET, "/api/v1/clients", { key: keyA });
+    expect(status).toBe(200);
+    expect(headers.get("cache-control")).toBe("no-store");
+    expect(json.total).toBe(2);
+    expect(json.clients.map((c: { name: string }) => c.name)).toEqual(["Alpha Trading", "Beta Prospect"]);
+    expect(json.clients[0]).toEqual({
+      id: clientA.id,
+      name: "Alpha Trading",
+      status: "active",
+      timeZone: "Europe/Moscow",
+      baseCurrency: "RUB",
+      goLiveDate: "2024-03-01",
+      notes: "",
+      createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+      updatedAt: expect.stringMatching(/Z$/),
+    });
+    const b = await call(clientRoutes.GET, "/api/v1/clients?status=all", { key: keyB });
+    expect(b.json.clients.map((c: { id: string }) => c.id)).toEqual([clientB.id]);
+  });
+
+  it("filters by q and status and pages", async () => {
+    const prospects = await call(clientRoutes.GET, "/api/v1/clients?status=prospect", { key: keyA });
+    expect(prospects.json.clients.map((c: { name: string }) => c.name)).toEqual(["Beta Prospect"]);
+    const search = await call(clientRoutes.GET, "/api/v1/clients?q=alph", { key: keyA });
+    expect(search.json.clients.map((c: { name: string }) => c.name)).toEqual(["Alpha Trading"]);
+    const page = await call(clientRoutes.GET, "/api/v1/clients?limit=1&offset=1", { key: keyA });
+    expect(page.json).toMatchObject({ total: 2, limit: 1, offset: 1 });
+    expect(page.json.clients.map((c: { name: string }) => c.name)).toEqual(["Beta Prospect"]);
+  });
+
+  it("answers 422 with field errors for bad query parameters", async () => {
+    const { status, json } = await call(clientRoutes.GET, "/api/v1/clients?status=deleted&limit=abc&offset=-1", { key: keyA });
+    expect(status).toBe(422);
+    expect(json.error.code).toBe("validation");
+    expect(json.error.message).toBe("Please correct the highlighted fields.");
+    expect(json.error.fields).toEqual({
+      status: "Choose one of the options.",
+      limit: "Enter a whole number.",
+      offset: "Must be at least 0.",
+    });
+    const tooMany = await call(clientRoutes.GET, "/api/v1/clients?limit=500", { key: keyA });
+    expect(tooMany.json.error.fields).toEqual({ limit: "Must be at most 200." });
+  });
+
+  it("translates messages per Accept-Language", async () => {
+    const { json } = await call(clientRoutes.GET, "/api/v1/clients?limit=0", {
+      key: keyA,
+      headers: { "accept-language": "ru-RU,ru;q=0.9" },
+    });
+    expect(json.error.fields.limit).toBe("Не меньше 1.");
+    const unauthorized = await call(clientRoutes.GET, "/api/v1/clients", { headers: { "accept-language": "ru" } });
+    expect(unauthorized.json.error.message).toContain("Authorization: Bearer");
+    expect(unauthorized.json.error.message).toMatch(/[а-я]/);
+  });
+
+  it("reads one client, and answers 404 for another org's id or a malformed one", async () => {
+    const own = await call(clientRoute.GET, `/api/v1/clients/${clientA.id}`, { key: keyA, params: { id: clientA.id } });
+    expect(own.status).toBe(200);
+    expect(own.json.client).toMatchObject({ id: clientA.id, name: "Alpha Trading" });
+
+    for (const id of [clientB.id, "not-a-uuid", "00000000-0000-0000-0000-000000000000"]) {
+      const foreign = await call(clientRoute.GET, `/api/v1/clients/${id}`, { key: keyA, params: { id } });
+      expect(foreign.status, id).toBe(404);
+      expect(foreign.json).toEqual({ error: { code: "not_found", message: "Not found." } });
+    }
+    // And the other way round: org B's key does not see org A's client.
+    const reverse = await call(clientRoute.GET, `/api/v1/clients/${clientA.id}`, { key: keyB, params: { id: clientA.id } });
+    expect(reverse.status).toBe(404);
+  });
+
+  it("answers 401 without a key, with an unknown key and with a revoked key", async () => {
+    const none = await call(clientRoutes.GET, "/api/v1/clients");
+    expect(none.status).toBe(401);
+    expect(none.headers.get("www-authenticate")).toContain("Bearer");
+    expect(none.json.error.code).toBe("unauthorized");
+
+    const unknown = await call(clientRoutes.GET, "/api/v1/clients", { key: "i24_" + "x".repeat(40) });
+    expect(unknown.status).toBe(401);
+    expect(unknown.json.error.message).toBe("The API key is unknown or has been revoked.");
+
+    const { key, apiKey } = await createApiKey(orgA.ctx, { name: "Short-lived" });
+    expect((await call(clientRoutes.GET, "/api/v1/clients", { key })).status).toBe(200);
+    await revokeApiKey(orgA.ctx, apiKey.id);
+    const revoked = await call(clientRoute.GET, `/api/v1/clients/${clientA.id}`, { key, params: { id: clientA.id } });
+    expect(revoked.status).toBe(401);
+    expect(revoked.json.error.code).toBe("unauthorized");
+  });
+
+  it("creates a client (201), audited as done by the key", async () => {
+    const before = await clientCount(orgA.org.id);
+    const { status, json } = await call(clientRoutes.POST, "/api/v1/clients", {
+      key: keyA,
+      method: "POST",
+      body: { name: "Delta LLC", timeZone: "Asia/Yekaterinburg", baseCurrency: "usd", goLiveDate: null },
+    });
+    expect(status).toBe(201);
+    expect(json.client).toMatchObject({ name: "Delta LLC", timeZone: "Asia/Yekaterinburg", baseCurrency: "USD", goLiveDate: null, status: "active" });
+    expect(await clientCount(orgA.org.id)).toBe(before + 1);
+    const [entry] = await db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.orgId, orgA.org.id), eq(auditLog.action, "client.created"), eq(auditLog.targetId, json.client.id)));
+    expect(entry.actorType).toBe("api_key");
+  });
+
+  it("rejects invalid clients with 422 field errors and a taken name with 409, creating nothing", async () => {
+    const before = await clientCount(orgA.org.id);
+    const invalid = await call(clientRoutes.POST, "/api/v1/clients", {
+      key: keyA,
+      method: "POST",
+      body: { name: "", timeZone: "Mars/Olympus", baseCurrency: "roubles", goLiveDate: "2024-13-45", status: "archived" },
+    });
+    expect(invalid.status).toBe(422);
+    expect(invalid.json.error.fields).toEqual({
+      name: "This field is required.",
+      timeZone: "Choose a valid time zone.",
+      baseCurrency: "Enter a three-letter currency code, such as RUB or USD.",
+      goLiveDate: "Enter a date as YYYY-MM-DD.",
+      status: "Choose one of the options.",
+    });
+    const missing = await call(clientRoutes.POST, "/api/v1/clients", { key: keyA, method: "POST" });
+    expect(missing.status).toBe(422);
+    expect(missing.json.error.fields).toEqual({ name: "This field is required." });
+
+    const taken = await call(clientRoutes.POST, "/api/v1/clients", { key: keyA, method: "POST", body: { name: "alpha trading" } });
+    expect(taken.status).toBe(409);
+    expect(taken.json.error).toEqual({
+      code: "conflict",
+      message: "A client with this name already exists.",
+      fields: { name: "A client with this name already exists." },
+    });
+
+    for (const rawBody of ["{not json", "[1,2]", '"name"']) {
+      const bad = await call(clientRoutes.POST, "/api/v1/clients", { key: keyA, method: "POST", rawBody });
+      expect(bad.status, rawBody).toBe(400);
+      expect(bad.json.error.code).toBe("bad_request");
+    }
+    expect(await clientCount(orgA.org.id)).toBe(before);
+  });
+
+  it("refuses writes by read-only keys (403) and by sessions without a key (401)", async () => {
+    const before = await clientCount(orgA.org.id);
+    const readOnly = await call(clientRoutes.POST, "/api/v1/clients", { key: readKeyA, method: "POST", body: { name: "Epsilon" } });
+    expect(readOnly.status).toBe(403);
+    expect(readOnly.json.error).toEqual({
+      code: "forbidden",
+      message: "This API key may only read. Use a key with the read and write scope.",
+    });
+    // The same key reads fine.
+    expect((await call(clientRoutes.GET, "/api/v1/clients", { key: readKeyA })).status).toBe(200);
+    const cookieOnly = await call(clientRoutes.POST, "/api/v1/clients", {
+      method: "POST",
+      body: { name: "Epsilon" },
+      headers: { cookie: "authjs.session-token=whatever" },
+    });
+    expect(cookieOnly.status).toBe(401);
+    expect(await clientCount(orgA.org.id)).toBe(before);
+  });
+
+  it("never leaks internals: an unexpected failure is a bare 500", async () => {
+    const original = apiRuntime.getDb;
+    apiRuntime.getDb = async () => {
+      throw new Error("connection refused at 10.0.0.5:5432");
+    };
+    const errors: unknown[] = [];
+    const log = console.error;
+    console.error = (...args: unknown[]) => errors.push(args);
+    try {
+      const { status, json } = await call(clientRoutes.GET, "/api/v1/clients", { key: keyA });
+      expect(status).toBe(500);
+      expect(json).toEqual({ error: { code: "internal", message: "Something went wrong on our side. Please try again." } });
+    } finally {
+      apiRuntime.getDb = original;
+      console.error = log;
+    }
+    expect(errors).toHaveLength(1);
+  });
+});

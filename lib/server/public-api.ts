@@ -1,0 +1,57 @@
+import { z } from "zod";
+import type { clients } from "@/db/schema";
+import { CLIENT_FILTERS, clientInput } from "./services/clients";
+
+/**
+ * The shapes of the public API v1: query schemas and the JSON each resource is sent as. Field names are camelCase,
+ * instants ISO 8601 in UTC, calendar dates `YYYY-MM-DD`, months `YYYY-MM`. These shapes are a contract with API
+ * users (and the CSV export mirrors the metrics one): add fields, never rename or remove them.
+ */
+
+/** A whole number in a query string, within bounds. */
+export const intParam = (min: number, max: number, fallback: number) =>
+  z.coerce
+    .number({ error: "integer" })
+    .int({ error: "integer" })
+    .min(min, { error: "numberMin" })
+    .max(max, { error: "numberMax" })
+    .default(fallback);
+
+export const listClientsQuery = z.object({
+  q: z.string().trim().max(200, { error: "tooLong" }).optional(),
+  status: z.enum(CLIENT_FILTERS, { error: "choice" }).default("current"),
+  limit: intParam(1, 200, 50),
+  offset: intParam(0, 1_000_000, 0),
+});
+
+/** The body of POST /clients: the form's fields; JSON `null` for the go-live date means none. */
+export const createClientBody = z.preprocess(
+  (value) =>
+    value && typeof value === "object" && (value as Record<string, unknown>).goLiveDate === null
+      ? { ...value, goLiveDate: undefined }
+      : value,
+  clientInput,
+);
+
+type ClientRow = typeof clients.$inferSelect;
+
+/** A client as the API sends it. */
+export function clientJson(client: ClientRow) {
+  return {
+    id: client.id,
+    name: client.name,
+    status: client.status,
+    timeZone: client.timeZone,
+    baseCurrency: client.baseCurrency,
+    goLiveDate: client.goLiveDate ?? null,
+    notes: client.notes,
+    createdAt: iso(client.createdAt),
+    updatedAt: iso(client.updatedAt),
+  };
+}
+
+/** An instant as ISO 8601 (UTC), or null. */
+export function iso(value: Date | string | null | undefined): string | null {
+  if (value === null || value === undefined) return null;
+  return (value instanceof Date ? value : new Date(value)).toISOString();
+}

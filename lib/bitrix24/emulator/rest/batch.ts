@@ -1,6 +1,6 @@
 /**
  * `batch` (`settings/how-to-call-rest-api/batch.md`): up to 50 commands run one after another; a command
- * may use earlier results through `$result[cmd][path…]` (and `$error[cmd][…]`); each command counts
+ * may use earlier outputs through `$result[cmd][path…]` (also `$error`, `$total`, `$next`, `$time`); each command counts
  * against its own method's operating budget while the batch counts once against the rate limit.
  */
 import type { CallContext } from "./context";
@@ -30,35 +30,42 @@ function phpArray(record: Record<string, unknown>): Record<string, unknown> | un
   return phpObject(record);
 }
 
-const REFERENCE = /\$(result|error)\[([^\]]*)\]((?:\[[^\]]*\])*)/g;
+/** What later commands can refer to: `$result[cmd]…`, `$error[cmd]…`, `$total[cmd]`, `$next[cmd]`, `$time[cmd]…`. */
+type Outputs = Record<"result" | "error" | "total" | "next" | "time", Record<string, unknown>>;
 
-function lookup(root: Record<string, unknown>, key: string, path: string): unknown {
-  let node: unknown = root[key];
-  for (const m of path.matchAll(/\[([^\]]*)\]/g)) {
-    if (node === null || typeof node !== "object") return undefined;
-    node = (node as Record<string, unknown>)[m[1]];
+const REFERENCE = /\$(result|error|total|next|time)((?:\[[^\]]+\])+)/gi;
+
+/**
+ * Follows the path as Bitrix24 does (CRestUtil::processBatchElement): it descends while keys exist and stops
+ * at the deepest node found, so a reference past the end of a short page resolves to the whole page.
+ */
+function resolve(outputs: Outputs, kind: string, path: string): unknown {
+  let node: unknown = outputs[kind.toLowerCase() as keyof Outputs];
+  for (const m of path.matchAll(/\[([^\]]+)\]/g)) {
+    const next = node !== null && typeof node === "object" ? (node as Record<string, unknown>)[m[1]] : undefined;
+    if (next === undefined || next === null) break;
+    node = next;
   }
   return node;
 }
 
-/** Replaces references in every string of `value`; a string that is one whole reference takes the value itself. */
-function substitute(value: unknown, results: Record<string, unknown>, errors: Record<string, unknown>): unknown {
+/**
+ * Replaces references in every string of `value`: a string that is one whole reference takes the referenced
+ * value itself (of any type); a reference inside a longer string is replaced only by a string value.
+ */
+function substitute(value: unknown, outputs: Outputs): unknown {
   if (typeof value === "string") {
     if (!value.includes("$")) return value;
-    const resolve = (kind: string, key: string, path: string) => lookup(kind === "result" ? results : errors, key, path);
-    const whole = /^\$(result|error)\[([^\]]*)\]((?:\[[^\]]*\])*)$/.exec(value);
-    if (whole) {
-      const v = resolve(whole[1], whole[2], whole[3]);
-      return v === undefined || v === null ? "" : typeof v === "object" ? v : String(v);
-    }
-    return value.replace(REFERENCE, (_, kind: string, key: string, path: string) => {
-      const v = resolve(kind, key, path);
-      return v === undefined || v === null || typeof v === "object" ? "" : String(v);
+    const whole = new RegExp(`^${REFERENCE.source}$`, "i").exec(value);
+    if (whole) return resolve(outputs, whole[1], whole[2]);
+    return value.replace(REFERENCE, (match, kind: string, path: string) => {
+      const v = resolve(outputs, kind, path);
+      return typeof v === "string" ? v : match;
     });
   }
-  if (Array.isArray(value)) return value.map((v) => substitute(v, results, errors));
+  if (Array.isArray(value)) return value.map((v) => substitute(v, outputs));
   if (value && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v, results, errors)]));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v, outputs)]));
   }
   return value;
 }
@@ -90,7 +97,7 @@ export function runBatch(ctx: CallContext, params: Params): BatchOutcome {
     ctx.engine.counters.batchCall(ctx.portal.name, method);
     try {
       if (method === "batch") throw restErrors.batchMethodNotAllowed();
-      const subParams = substitute(parsePhpQuery(q < 0 ? "" : command.slice(q + 1)), results, errors) as Params;
+      const subParams = substitute(parsePhpQuery(q < 0 ? "" : command.slice(q + 1)), { result: results, error: errors, total: totals, next: nexts, time: times }) as Params;
       const nowMs = ctx.engine.clock.now();
       const call = invoke({ ...ctx, nowMs }, method, subParams, nowMs + seconds * 1000);
       seconds += call.seconds;

@@ -165,7 +165,7 @@ function compileCondition<R>(
     case ">=":
     case "<":
     case "<=": {
-      // An empty bound (e.g. an unresolved batch reference) leaves the condition out, as Bitrix24 does.
+      // An empty bound leaves the condition out, like an empty filter value in Bitrix24.
       if (isEmptyValue(value)) return null;
       const bound = coerce(value, type, zone);
       if (bound === undefined) return () => false;

@@ -1,0 +1,27 @@
+import type { JobContext } from "@/lib/server/jobs/definitions";
+import { executeRun } from "./execute-run";
+import { claimRun, scheduleDueSyncs, sweepOrphanedRuns, type ConnectionKey } from "./runs";
+
+/**
+ * Handlers of the sync jobs. The job only names a portal; what to run is decided here from sync_runs under the
+ * portal's lease, so duplicate, late or retried jobs are harmless: they find the lease held or nothing to do.
+ */
+
+/** sync.portal: runs the portal's interrupted run, then its waiting ones, while this worker holds the lease. */
+export async function runPortalSyncJob(data: ConnectionKey, ctx: JobContext): Promise<{ runs: number }> {
+  let runs = 0;
+  while (!ctx.signal.aborted) {
+    const run = await claimRun(ctx.database.db, data, ctx.workerId);
+    if (!run) break;
+    runs++;
+    await executeRun(ctx, run);
+  }
+  return { runs };
+}
+
+/** sync.tick (every minute): queues due scheduled syncs and re-sends the jobs of orphaned runs. */
+export async function runSyncTickJob(_data: unknown, ctx: JobContext): Promise<{ scheduled: number; swept: number }> {
+  const scheduled = await scheduleDueSyncs(ctx.database.db);
+  const swept = (await sweepOrphanedRuns(ctx.database.db)).length;
+  return { scheduled, swept };
+}

@@ -157,6 +157,12 @@ function unusableConnection(status: ConnectionStatus, reason: string | null): Bi
   });
 }
 
+/** A TokenSource whose tokens carry their stored version. */
+export interface StoredTokenSource extends TokenSource {
+  get(): Promise<StoredPortalTokens>;
+  refresh(stale: PortalTokens): Promise<StoredPortalTokens>;
+}
+
 export interface TokenSourceOptions {
   /** Passed to the OAuth refresh (tests inject fetch or a shorter timeout). */
   oauth?: Pick<OAuthConfig, "fetch" | "timeoutMs" | "httpMethod">;
@@ -180,7 +186,7 @@ export function createTokenSource(
   ref: ConnectionRef,
   config: Bitrix24AppConfig,
   options: TokenSourceOptions = {},
-): TokenSource & { get(): Promise<StoredPortalTokens>; refresh(stale: PortalTokens): Promise<StoredPortalTokens> } {
+): StoredTokenSource {
   const get = async (): Promise<StoredPortalTokens> => {
     const row = await selectTokenRow(db, ref);
     if (!row) throw unusableConnection("needs_reauth", "no_tokens");

@@ -131,8 +131,8 @@ export const createConnectLinkInput = z.object({
   expiresInDays: z.coerce
     .number({ error: "number" })
     .int({ error: "number" })
-    .min(1, { error: "tooSmall" })
-    .max(CONNECT_LINK_MAX_DAYS, { error: "tooBig" })
+    .min(1, { error: "number" })
+    .max(CONNECT_LINK_MAX_DAYS, { error: "number" })
     .default(CONNECT_LINK_DEFAULT_DAYS),
 });
 

@@ -38,21 +38,36 @@ function computeOffset(ms: number, zone: string): number {
   return Math.round((local - Math.floor(ms / 1000) * 1000) / 60000);
 }
 
-/** The zone's offset from UTC in minutes at the instant `ms`. */
+const DAY_MS = 24 * 3600 * 1000;
+
+/**
+ * The zone's offset from UTC in minutes at the instant `ms`. Cached per UTC day when the offset is the
+ * same at both ends of the day (nearly always), per quarter hour on the few days with a transition.
+ */
 export function offsetMinutes(ms: number, zone: string): number {
   let cache = offsetCache.get(zone);
   if (!cache) {
     cache = new Map();
     offsetCache.set(zone, cache);
   }
-  const bucket = Math.floor(ms / BUCKET_MS);
-  let offset = cache.get(bucket);
+  // Keys: day numbers for whole days (non-negative cache keys), -1 - bucket for quarter hours.
+  const day = Math.floor(ms / DAY_MS);
+  let offset = cache.get(day);
   if (offset === undefined) {
-    offset = computeOffset(bucket * BUCKET_MS, zone);
+    const start = computeOffset(day * DAY_MS, zone);
+    const end = computeOffset((day + 1) * DAY_MS - BUCKET_MS, zone);
+    offset = start === end ? start : NaN;
     if (cache.size > 500_000) cache.clear();
-    cache.set(bucket, offset);
+    cache.set(day, offset);
   }
-  return offset;
+  if (!Number.isNaN(offset)) return offset;
+  const bucket = -1 - Math.floor(ms / BUCKET_MS);
+  let exact = cache.get(bucket);
+  if (exact === undefined) {
+    exact = computeOffset(Math.floor(ms / BUCKET_MS) * BUCKET_MS, zone);
+    cache.set(bucket, exact);
+  }
+  return exact;
 }
 
 const pad = (n: number, width = 2) => String(n).padStart(width, "0");

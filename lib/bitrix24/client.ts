@@ -341,6 +341,13 @@ export function createBitrix24Client(options: ClientOptions): Bitrix24Client {
       const wire = parsed.data;
       const results: Record<string, BatchCommandResult> = {};
       const nowSec = runtime.now() / 1000;
+      // The latest reset time each method reported in this batch, for errors that come without one.
+      const resetAt = new Map<string, number>();
+      for (const key of keys) {
+        const t = wire.result_time[key]?.operatingResetAt;
+        const m = commands[key].method;
+        if (t !== undefined) resetAt.set(m, Math.max(resetAt.get(m) ?? 0, t));
+      }
       for (const key of keys) {
         const method = commands[key].method;
         const time = wire.result_time[key];
@@ -349,11 +356,8 @@ export function createBitrix24Client(options: ClientOptions): Bitrix24Client {
         if (errorBody) {
           const error = errorFromEnvelope(errorBody, undefined, method, key);
           if (error.kind === "operating_limit") {
-            const until =
-              error.operatingResetAt !== undefined && error.operatingResetAt > nowSec
-                ? error.operatingResetAt
-                : Math.ceil(nowSec + 60);
-            limiter.pauseMethod(method, until);
+            const known = error.operatingResetAt ?? resetAt.get(method);
+            limiter.pauseMethod(method, known !== undefined && known > nowSec ? known : Math.ceil(nowSec + 60));
           }
           results[key] = { status: "error", error };
         } else if (key in wire.result) {

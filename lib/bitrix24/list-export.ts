@@ -20,6 +20,9 @@ import type { BatchCommand, BatchResponse } from "./client";
 /** Rows per page of every Bitrix24 list method. */
 export const PAGE_SIZE = 50;
 
+/** Consecutive operating-limit pauses without progress before the export gives up. */
+const MAX_OPERATING_ROUNDS = 12;
+
 /** What the export needs from a client. */
 export interface BatchRunner {
   batch(commands: Record<string, BatchCommand>, opts?: { halt?: boolean }): Promise<BatchResponse>;
@@ -132,6 +135,7 @@ export async function* exportList<T = Record<string, unknown>>(
   let lastId = opts.afterId ?? 0;
   let length = maxCommands;
   let failures = 0;
+  let operatingRounds = 0;
 
   for (;;) {
     const commands: Record<string, BatchCommand> = {};
@@ -152,8 +156,9 @@ export async function* exportList<T = Record<string, unknown>>(
     try {
       response = await runner.batch(commands, { halt: true });
     } catch (err) {
-      // A batch that keeps failing as a whole may be too slow for the 60 s cap: retry shorter.
-      if (isBitrix24Error(err, "transient") && failures < retries) {
+      // A batch that keeps failing as a whole may be too slow for the 60 s cap: retry shorter. An unparseable
+      // answer is retried too: every command is a read and the cursor has not moved.
+      if (isBitrix24Error(err, "transient", "malformed") && failures < retries) {
         failures++;
         length = Math.max(1, Math.floor(length / 2));
         continue;
@@ -207,6 +212,7 @@ export async function* exportList<T = Record<string, unknown>>(
     if (rows.length > 0) {
       lastId = cursor;
       failures = 0;
+      operatingRounds = 0;
       yield { rows, lastId };
     }
     if (done) return;
@@ -214,8 +220,9 @@ export async function* exportList<T = Record<string, unknown>>(
     if (rows.length === 0 && stoppedBy) {
       // No progress: the first command itself failed.
       if (stoppedBy.kind === "operating_limit") {
-        // batch() has paused the method; the next round waits for it in methodReady.
-        if (failures++ >= retries) throw stoppedBy;
+        // batch() has paused the method; the next round waits for it in methodReady. The budget is a sliding
+        // window of ten one-minute buckets, so a few rounds may be needed before it lets the method through.
+        if (operatingRounds++ >= MAX_OPERATING_ROUNDS) throw stoppedBy;
       } else if (stoppedBy.kind === "transient" || stoppedBy.kind === "rate_limited") {
         if (failures++ >= retries) throw stoppedBy;
         await runtime.sleep(backoffDelay(failures, runtime.random));

@@ -2,9 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
 import { createTestDatabase, testDbKind } from "@/db/testing";
 import type { Database } from "@/db";
-import { auditLog, clients } from "@/db/schema";
+import { auditLog, clients, connectLinks } from "@/db/schema";
 import * as clientRoutes from "@/app/api/v1/clients/route";
 import * as clientRoute from "@/app/api/v1/clients/[id]/route";
+import * as connectLinkRoute from "@/app/api/v1/clients/[id]/connect-links/route";
 import { apiRuntime } from "./api";
 import { createApiKey, revokeApiKey } from "./services/api-keys";
 import { createClient } from "./services/clients";
@@ -245,5 +246,67 @@ describe(`public API v1: clients (${testDbKind})`, () => {
       console.error = log;
     }
     expect(errors).toHaveLength(1);
+  });
+});
+
+describe(`public API v1: connect links (${testDbKind})`, () => {
+  let database: Database;
+  let db: Database["db"];
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    db = database.db;
+    apiRuntime.getDb = async () => db;
+  });
+  afterAll(async () => {
+    await database?.close();
+  });
+
+  it("creates a one-time link for the key's own client only", async () => {
+    const a = await makeOrg(db, "A");
+    const b = await makeOrg(db, "B");
+    const key = (await createApiKey(a.ctx, { name: "A" })).key;
+    const readKey = (await createApiKey(a.ctx, { name: "A read", scope: "read" })).key;
+    const clientA = await createClient(a.ctx, { name: "Alpha" });
+    const clientB = await createClient(b.ctx, { name: "Beta" });
+    const linkCount = async () => (await db.select().from(connectLinks)).length;
+
+    const created = await call(connectLinkRoute.POST, `/api/v1/clients/${clientA.id}/connect-links`, {
+      key,
+      method: "POST",
+      params: { id: clientA.id },
+      body: { expiresInDays: 3 },
+    });
+    expect(created.status).toBe(201);
+    const link = created.json.connectLink;
+    expect(link).toEqual({ id: expect.any(String), clientId: clientA.id, url: expect.stringMatching(/\/connect\/[\w-]{20,}$/), expiresAt: expect.stringMatching(/Z$/) });
+    const days = (Date.parse(link.expiresAt) - Date.now()) / 86_400_000;
+    expect(days).toBeGreaterThan(2.99);
+    expect(days).toBeLessThanOrEqual(3);
+    const [row] = await db.select().from(connectLinks).where(eq(connectLinks.id, link.id));
+    const token = link.url.split("/connect/")[1];
+    expect(row.tokenHash).not.toBe(token);
+    expect(row.orgId).toBe(a.org.id);
+
+    // Defaults to a week without a body.
+    const plain = await call(connectLinkRoute.POST, `/api/v1/clients/${clientA.id}/connect-links`, { key, method: "POST", params: { id: clientA.id } });
+    expect(plain.status).toBe(201);
+    expect(Math.round((Date.parse(plain.json.connectLink.expiresAt) - Date.now()) / 86_400_000)).toBe(7);
+
+    const before = await linkCount();
+    const foreign = await call(connectLinkRoute.POST, `/api/v1/clients/${clientB.id}/connect-links`, { key, method: "POST", params: { id: clientB.id } });
+    expect(foreign.status).toBe(404);
+    for (const expiresInDays of [0, 31, 1.5, "7"]) {
+      const invalid = await call(connectLinkRoute.POST, `/api/v1/clients/${clientA.id}/connect-links`, {
+        key,
+        method: "POST",
+        params: { id: clientA.id },
+        body: { expiresInDays },
+      });
+      expect(invalid.status, String(expiresInDays)).toBe(422);
+      expect(Object.keys(invalid.json.error.fields)).toEqual(["expiresInDays"]);
+    }
+    const readOnly = await call(connectLinkRoute.POST, `/api/v1/clients/${clientA.id}/connect-links`, { key: readKey, method: "POST", params: { id: clientA.id } });
+    expect(readOnly.status).toBe(403);
+    expect(await linkCount()).toBe(before);
   });
 });

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { clients } from "@/db/schema";
 import { CLIENT_FILTERS, clientInput } from "./services/clients";
+import { CONNECT_LINK_DEFAULT_DAYS, CONNECT_LINK_MAX_DAYS } from "./services/portals";
 
 /**
  * The shapes of the public API v1: query schemas and the JSON each resource is sent as. Field names are camelCase,
@@ -32,6 +33,21 @@ export const createClientBody = z.preprocess(
       : value,
   clientInput,
 );
+
+/** The body of POST /clients/{id}/connect-links. */
+export const createConnectLinkBody = z.object({
+  expiresInDays: z
+    .number({ error: "integer" })
+    .int({ error: "integer" })
+    .min(1, { error: "numberMin" })
+    .max(CONNECT_LINK_MAX_DAYS, { error: "numberMax" })
+    .default(CONNECT_LINK_DEFAULT_DAYS),
+});
+
+/** A new connect link: the URL carries the one-time token and is shown only in this response. */
+export function connectLinkJson(link: { id: string; url: string; expiresAt: Date }, clientId: string) {
+  return { id: link.id, clientId, url: link.url, expiresAt: iso(link.expiresAt) };
+}
 
 type ClientRow = typeof clients.$inferSelect;
 

@@ -13,7 +13,16 @@ import { AppError } from "@/lib/server/errors";
 import { formAction, type FormState } from "@/lib/server/forms";
 import { appUrl, composeMail, sendMail } from "@/lib/server/mail";
 import { hitRateLimit } from "@/lib/server/rate-limit";
-import { createPasswordReset, findUserByEmail, resetPassword, signUp, signUpInput } from "@/lib/server/services/accounts";
+import {
+  createPasswordReset,
+  findUserByEmail,
+  inviteeSignUpInput,
+  resetPassword,
+  signUp,
+  signUpInput,
+  type InviteeSignUpInput,
+  type SignUpInput,
+} from "@/lib/server/services/accounts";
 import { emailAddress, newPassword } from "@/lib/validation";
 
 /** Sign-ups per client address per hour. */
@@ -49,7 +58,7 @@ export const signInAction = formAction(
   },
 );
 
-export const signUpAction = formAction(signUpInput, async (input, formData): Promise<FormState> => {
+async function signUpAndSignIn(input: SignUpInput | InviteeSignUpInput, formData: FormData): Promise<FormState> {
   const db = await getDb();
   const limit = await hitRateLimit(db, `signup:ip:${clientAddress(await headers())}`, SIGN_UP_LIMIT.perIp, SIGN_UP_LIMIT.windowSeconds);
   if (!limit.allowed) throw new AppError("rate_limited");
@@ -57,7 +66,12 @@ export const signUpAction = formAction(signUpInput, async (input, formData): Pro
   await signUp(db, input, isLocale(locale) ? locale : undefined);
   await signIn("credentials", { email: input.email, password: input.password, redirect: false });
   redirect(safeNext(formData.get("next")));
-});
+}
+
+export const signUpAction = formAction(signUpInput, signUpAndSignIn);
+
+/** Sign-up from an invitation link: no org of one's own; `next` leads back to the invitation to accept it. */
+export const inviteeSignUpAction = formAction(inviteeSignUpInput, signUpAndSignIn);
 
 export async function signOutAction() {
   await signOut({ redirectTo: "/sign-in" });

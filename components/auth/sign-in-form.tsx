@@ -9,7 +9,7 @@ import { TextField } from "@/components/ui/field";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { initialFormState } from "@/lib/form-state";
 
-export function SignInForm({ next }: { next?: string }) {
+export function SignInForm({ next, email }: { next?: string; email?: string }) {
   const t = useTranslations("auth");
   const [state, action] = useActionState(signInAction, initialFormState);
   return (
@@ -22,7 +22,7 @@ export function SignInForm({ next }: { next?: string }) {
         label={t("email")}
         autoComplete="email"
         required
-        defaultValue={state.values?.email}
+        defaultValue={state.values?.email ?? email}
         error={state.fieldErrors?.email}
         autoFocus
       />

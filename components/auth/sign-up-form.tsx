@@ -2,15 +2,16 @@
 
 import { useActionState } from "react";
 import { useTranslations } from "next-intl";
-import { signUpAction } from "@/app/(auth)/actions";
+import { inviteeSignUpAction, signUpAction } from "@/app/(auth)/actions";
 import { FormMessage } from "@/components/ui/alert";
 import { TextField } from "@/components/ui/field";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { initialFormState } from "@/lib/form-state";
 
-export function SignUpForm({ next, email }: { next?: string; email?: string }) {
+/** The sign-up form; `invited` (arriving from an invitation) skips creating an org of one's own. */
+export function SignUpForm({ next, email, invited = false }: { next?: string; email?: string; invited?: boolean }) {
   const t = useTranslations("auth");
-  const [state, action] = useActionState(signUpAction, initialFormState);
+  const [state, action] = useActionState(invited ? inviteeSignUpAction : signUpAction, initialFormState);
   const v = state.values ?? {};
   const e = state.fieldErrors ?? {};
   return (
@@ -36,15 +37,17 @@ export function SignUpForm({ next, email }: { next?: string; email?: string }) {
         hint={t("passwordHint")}
         error={e.password}
       />
-      <TextField
-        name="orgName"
-        label={t("orgName")}
-        autoComplete="organization"
-        required
-        hint={t("orgNameHint")}
-        defaultValue={v.orgName}
-        error={e.orgName}
-      />
+      {!invited && (
+        <TextField
+          name="orgName"
+          label={t("orgName")}
+          autoComplete="organization"
+          required
+          hint={t("orgNameHint")}
+          defaultValue={v.orgName}
+          error={e.orgName}
+        />
+      )}
       <SubmitButton className="w-full" pendingLabel={t("signingUp")}>
         {t("signUp")}
       </SubmitButton>

@@ -3,7 +3,6 @@ import { getTranslations } from "next-intl/server";
 import { signOutAction } from "@/app/(auth)/actions";
 import { LocaleSwitcher } from "@/components/locale-switcher";
 import { listUserOrgs } from "@/lib/server/services/orgs";
-import { can } from "@/lib/server/permissions";
 import { getSessionUser } from "@/lib/server/session";
 import type { TenantContext } from "@/lib/server/tenant";
 import { OrgSwitcher } from "./org-switcher";
@@ -16,13 +15,17 @@ export async function AppShell({ ctx, children }: { ctx: TenantContext; children
   const ta = await getTranslations("auth");
   const user = (await getSessionUser())!;
   const orgs = await listUserOrgs(ctx.db, user.id);
+  // Every member reaches settings: others read the org and its members there, and anyone can leave from it.
   const links = ctx.clientScope
-    ? [{ href: `/clients/${ctx.clientScope}`, label: t("portfolio") }]
+    ? [
+        { href: `/clients/${ctx.clientScope}`, label: t("portfolio") },
+        { href: "/settings", label: t("settings") },
+      ]
     : [
         { href: "/", label: t("portfolio") },
         { href: "/clients", label: t("clients") },
         { href: "/compare", label: t("compare") },
-        ...(can(ctx.role, "org.manage") || can(ctx.role, "members.manage") ? [{ href: "/settings", label: t("settings") }] : []),
+        { href: "/settings", label: t("settings") },
       ];
   return (
     <div className="min-h-screen">

@@ -19,7 +19,7 @@ export const clientInput = z.object({
   name: requiredText(200),
   timeZone: timeZone().default(CLIENT_DEFAULTS.timeZone),
   baseCurrency: currencyCode().default(CLIENT_DEFAULTS.baseCurrency),
-  goLiveDate: optionalDate(),
+  goLiveDate: optionalDate().nullable().transform((value) => value ?? null),
   status: z.enum(EDITABLE_CLIENT_STATUSES, { error: "choice" }).default(CLIENT_DEFAULTS.status),
   notes: optionalText(5000),
 });
@@ -173,4 +173,19 @@ async function setStatus(ctx: TenantContext, id: string, status: ClientStatus, a
     await recordAudit(tx, ctx, action, { type: "client", id }, details);
     return client;
   });
+}
+
+/** Every non-archived client of the org as `{ id, name }`, by name: for pickers (scoping a client viewer). */
+export async function listClientOptions(ctx: TenantContext) {
+  return ctx.db
+    .select({ id: clients.id, name: clients.name })
+    .from(clients)
+    .where(
+      and(
+        eq(clients.orgId, ctx.orgId),
+        ne(clients.status, "archived"),
+        ...(ctx.clientScope ? [eq(clients.id, ctx.clientScope)] : []),
+      ),
+    )
+    .orderBy(asc(sql`lower(${clients.name})`));
 }

@@ -1,0 +1,102 @@
+import { getFormatter, getTranslations } from "next-intl/server";
+import { ClientStatusBadge } from "@/components/clients/client-status-badge";
+import { ActionButton } from "@/components/ui/action-button";
+import { Alert } from "@/components/ui/alert";
+import { ButtonLink } from "@/components/ui/button";
+import { Card, EmptyState, PageHeader } from "@/components/ui/card";
+import { ConfirmAction } from "@/components/ui/confirm-action";
+import { PortalCard } from "@/components/portals/portal-card";
+import { can } from "@/lib/server/permissions";
+import { getClientInOrg } from "@/lib/server/services/clients";
+import { getPageTenantContext, orNotFoundPage } from "@/lib/server/session";
+import { archiveClientAction, restoreClientAction } from "../actions";
+
+export async function generateMetadata({ params }: { params: Promise<{ id: string }> }) {
+  const ctx = await getPageTenantContext();
+  const client = await getClientInOrg(ctx, (await params).id).catch(() => null);
+  return { title: client?.name };
+}
+
+/** A client's overview: its details now; portal connection, metrics and charts join it as they are built. */
+export default async function ClientPage({ params }: { params: Promise<{ id: string }> }) {
+  const ctx = await getPageTenantContext();
+  const client = await orNotFoundPage(getClientInOrg(ctx, (await params).id));
+  const t = await getTranslations("clients");
+  const format = await getFormatter();
+  const writer = can(ctx.role, "clients.write");
+  const archived = client.status === "archived";
+  const fields = { clientId: client.id };
+
+  return (
+    <div className="space-y-6">
+      <PageHeader
+        title={client.name}
+        description={<ClientStatusBadge status={client.status} />}
+        actions={
+          writer && (
+            <>
+              <ButtonLink href={`/clients/${client.id}/edit`} variant="secondary">
+                {(await getTranslations("common"))("edit")}
+              </ButtonLink>
+              {archived ? (
+                <ActionButton action={restoreClientAction} fields={fields} label={t("restore")} size="md" />
+              ) : (
+                <ConfirmAction
+                  action={archiveClientAction}
+                  fields={fields}
+                  label={t("archive")}
+                  title={t("archiveTitle", { name: client.name })}
+                  text={t("archiveText")}
+                  confirmLabel={t("archiveConfirm")}
+                  variant="secondary"
+                  size="md"
+                />
+              )}
+            </>
+          )
+        }
+      />
+      {archived && <Alert tone="warning">{t("archivedNotice")}</Alert>}
+      <Card>
+        <h2 className="mb-4 text-lg font-semibold">{t("details")}</h2>
+        <dl className="grid gap-x-6 gap-y-4 text-sm sm:grid-cols-2 lg:grid-cols-4">
+          <div>
+            <dt className="text-slate-500">{t("fields.timeZone")}</dt>
+            <dd className="mt-1 font-medium">{client.timeZone}</dd>
+          </div>
+          <div>
+            <dt className="text-slate-500">{t("fields.baseCurrency")}</dt>
+            <dd className="mt-1 font-medium">{client.baseCurrency}</dd>
+          </div>
+          <div>
+            <dt className="text-slate-500">{t("fields.goLiveDate")}</dt>
+            <dd className="mt-1 font-medium">
+              {client.goLiveDate
+                ? format.dateTime(new Date(`${client.goLiveDate}T00:00:00Z`), { dateStyle: "long", timeZone: "UTC" })
+                : t("notSet")}
+            </dd>
+          </div>
+          <div>
+            <dt className="text-slate-500">{t("fields.status")}</dt>
+            <dd className="mt-1">
+              <ClientStatusBadge status={client.status} />
+            </dd>
+          </div>
+        </dl>
+        {client.notes && (
+          <div className="mt-6 text-sm">
+            <h3 className="text-slate-500">{t("fields.notes")}</h3>
+            <p className="mt-1 whitespace-pre-wrap">{client.notes}</p>
+          </div>
+        )}
+      </Card>
+      <PortalCard ctx={ctx} clientId={client.id} />
+      <section aria-labelledby="client-metrics">
+        <h2 id="client-metrics" className="mb-3 text-lg font-semibold">
+          {t("metricsTitle")}
+        </h2>
+        <EmptyState title={t("metricsEmpty")} />
+      </section>
+    </div>
+  );
+}

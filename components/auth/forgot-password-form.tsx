@@ -1,0 +1,38 @@
+"use client";
+
+import Link from "next/link";
+import { useActionState } from "react";
+import { useTranslations } from "next-intl";
+import { requestResetAction } from "@/app/(auth)/actions";
+import { FormMessage } from "@/components/ui/alert";
+import { TextField } from "@/components/ui/field";
+import { SubmitButton } from "@/components/ui/submit-button";
+import { initialFormState } from "@/lib/form-state";
+
+export function ForgotPasswordForm() {
+  const t = useTranslations("auth");
+  const [state, action] = useActionState(requestResetAction, initialFormState);
+  return (
+    <form action={action} className="space-y-4" noValidate>
+      <FormMessage state={state} />
+      <TextField
+        name="email"
+        type="email"
+        label={t("email")}
+        autoComplete="email"
+        required
+        defaultValue={state.values?.email}
+        error={state.fieldErrors?.email}
+        autoFocus
+      />
+      <SubmitButton className="w-full" pendingLabel={t("resetSending")}>
+        {t("resetSend")}
+      </SubmitButton>
+      <p className="text-center text-sm">
+        <Link href="/sign-in" className="text-brand-600 underline">
+          {t("backToSignIn")}
+        </Link>
+      </p>
+    </form>
+  );
+}

@@ -39,6 +39,7 @@ export function createSystemClock(): AdjustableClock {
   };
 }
 
+/** Whether the clock can be moved (manual or system-with-offset). */
 export function isAdjustable(clock: Clock): clock is AdjustableClock {
   return typeof (clock as AdjustableClock).advance === "function";
 }

@@ -27,6 +27,7 @@ const bump = (m: Record<string, number>, key: string) => {
   m[key] = (m[key] ?? 0) + 1;
 };
 
+/** Counters of one emulator, reset by tests and benchmarks between runs. */
 export class Counters {
   private data: CountersSnapshot = { portals: {}, oauth: {}, oauthErrors: {} };
 

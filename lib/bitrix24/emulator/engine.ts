@@ -48,6 +48,7 @@ export const ADMIN_USER_ID = 1;
 
 const sec = (ms: number) => Math.floor(ms / 1000);
 
+/** The emulator's state: apps, portals, tokens, codes, installs and outgoing events. */
 export class Engine {
   readonly clock: Clock;
   readonly signer: TokenSigner;

@@ -15,6 +15,7 @@ export interface SentEvent {
   body: string;
 }
 
+/** Posts events in the background and remembers the latest posts. */
 export class EventSender {
   private readonly pending = new Set<Promise<void>>();
   /** The most recent posts (up to 1000), for tests and the control API. */

@@ -69,6 +69,7 @@ export class ControlError extends Error {
   }
 }
 
+/** Control of one portal: settings, faults, tokens, installs, records and generated data. */
 export class PortalHandle {
   constructor(
     private readonly runtime: Runtime,

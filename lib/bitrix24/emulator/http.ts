@@ -4,6 +4,7 @@ import { parsePhpQuery, type PhpValue } from "./rest/php-query";
 
 const MAX_BODY = 20 * 1024 * 1024;
 
+/** The whole request body as text (at most 20 MB). */
 export async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
@@ -15,6 +16,7 @@ export async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
+/** A request that cannot be read (invalid JSON body). */
 export class BadRequest extends Error {}
 
 /**
@@ -40,21 +42,25 @@ export function requestParams(req: IncomingMessage, body: string): Record<string
   return params;
 }
 
+/** Answers with a JSON body. */
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text), ...headers });
   res.end(text);
 }
 
+/** Answers with a text body of the given type. */
 export function sendText(res: ServerResponse, status: number, text: string, contentType: string): void {
   res.writeHead(status, { "content-type": contentType, "content-length": Buffer.byteLength(text) });
   res.end(text);
 }
 
+/** Answers with an HTML page. */
 export function sendHtml(res: ServerResponse, status: number, html: string): void {
   sendText(res, status, html, "text/html; charset=utf-8");
 }
 
+/** Answers with a redirect to `location`. */
 export function redirect(res: ServerResponse, location: string, status = 302): void {
   res.writeHead(status, { location, "content-length": 0 });
   res.end();

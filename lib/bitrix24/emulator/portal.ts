@@ -43,6 +43,7 @@ export interface PortalAddress {
   port: number;
 }
 
+/** A portal's state; the control surface is PortalHandle. */
 export class Portal {
   readonly name: string;
   readonly memberId: string;

@@ -45,6 +45,7 @@ export interface Invocation {
   seconds: number;
 }
 
+/** Whether the emulator answers `method` (lower case). */
 export function methodExists(method: string): boolean {
   return Object.hasOwn(METHODS, method);
 }

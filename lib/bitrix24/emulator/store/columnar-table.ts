@@ -14,6 +14,7 @@ export interface ScanOptions {
 
 const INITIAL_CAPACITY = 1024;
 
+/** An entity's records in typed columns (see the file comment). */
 export class ColumnarTable implements EntityTable {
   readonly entity: EntityName;
   private ids: Int32Array;

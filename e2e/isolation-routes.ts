@@ -1,0 +1,52 @@
+/**
+ * The tenant-isolation register: every page, route handler and API endpoint that takes an id, with how to reach it
+ * using ANOTHER org's ids. e2e/tenant-isolation.spec.ts visits each as a member of org A with org B's ids and
+ * expects 404 and no change; lib/server/isolation-coverage.test.ts fails when an app route with a dynamic segment is
+ * neither listed here nor exempted with a reason.
+ */
+
+/** Ids that belong to org B, created by the spec through the UI. */
+export interface ForeignIds {
+  clientId: string;
+  /** A member of org B (their user id). */
+  memberId: string;
+  invitationId: string;
+}
+
+export interface IsolationTarget {
+  /** The route as in the file system, e.g. "/clients/[id]/edit". */
+  route: string;
+  method: "PAGE" | "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+  /** The concrete URL with org B's ids. */
+  url: (ids: ForeignIds) => string;
+  /** Request body for writes (JSON). */
+  body?: (ids: ForeignIds) => unknown;
+  /**
+   * How the spec authenticates: the member's session (default) or, for the public API, an API key of org A sent as
+   * `Authorization: Bearer i24_…` (created by the spec in /settings/api-keys).
+   */
+  auth?: "session" | "apiKey";
+}
+
+export const ISOLATION_TARGETS: IsolationTarget[] = [
+  { route: "/clients/[id]", method: "PAGE", url: (ids) => `/clients/${ids.clientId}` },
+  { route: "/clients/[id]/edit", method: "PAGE", url: (ids) => `/clients/${ids.clientId}/edit` },
+  // Public API v1: org A's key on org B's ids.
+  { route: "/api/v1/clients/[id]", method: "GET", auth: "apiKey", url: (ids) => `/api/v1/clients/${ids.clientId}` },
+  {
+    route: "/api/v1/clients/[id]/connect-links",
+    method: "POST",
+    auth: "apiKey",
+    url: (ids) => `/api/v1/clients/${ids.clientId}/connect-links`,
+    body: () => ({ expiresInDays: 7 }),
+  },
+];
+
+/** Routes with a dynamic segment that do not take a tenant id, and why they need no isolation check. */
+export const ISOLATION_EXEMPT: Record<string, string> = {
+  "/api/auth/[...nextauth]": "Auth.js endpoints; no tenant data",
+  "/invite/[token]": "public by design: the hashed one-time token is the secret",
+  "/reset-password/[token]": "public by design: the hashed one-time token is the secret",
+  "/connect/[token]": "public by design: the hashed one-time connect link is the secret",
+  "/dev/outbox/[id]": "development outbox of the embedded default; not tenant data, absent in production",
+};

@@ -1,0 +1,131 @@
+/**
+ * Names, phones and e-mails derived from a person or company key. The same key always yields the same
+ * identity, which is how duplicates (a second record for the same phone and e-mail) are produced.
+ */
+import type { MultiFieldValue } from "../types";
+import { hash32 } from "./rng";
+
+const FIRST_NAMES = [
+  "Anna", "Ivan", "Maria", "Sergey", "Elena", "Dmitry", "Olga", "Alexey", "Natalia", "Andrey",
+  "Tatiana", "Mikhail", "Irina", "Nikolay", "Ekaterina", "Pavel", "Svetlana", "Artem", "Yulia", "Roman",
+  "Anastasia", "Maxim", "Victoria", "Kirill", "Daria", "Egor", "Polina", "Denis", "Ksenia", "Oleg",
+  "John", "Emma", "Michael", "Sophia", "David", "Laura", "Peter", "Julia", "Thomas", "Lena",
+];
+
+const LAST_NAMES = [
+  "Ivanova", "Petrov", "Smirnova", "Kuznetsov", "Popova", "Vasiliev", "Sokolova", "Mikhailov", "Novikova",
+  "Fedorov", "Morozova", "Volkov", "Alekseeva", "Lebedev", "Semenova", "Egorov", "Pavlova", "Kozlov",
+  "Stepanova", "Nikolaev", "Orlova", "Andreev", "Makarova", "Zakharov", "Zaitseva", "Solovyov", "Borisova",
+  "Yakovlev", "Grigorieva", "Romanov", "Weber", "Schmidt", "Miller", "Wilson", "Becker", "Taylor",
+];
+
+const COMPANY_WORDS = [
+  "Nordic", "Vector", "Atlas", "Orion", "Delta", "Granite", "Polar", "Summit", "Baltic", "Vertex",
+  "Aurora", "Ural", "Volga", "Titan", "Neva", "Zenith", "Altai", "Sibir", "Pioneer", "Meridian",
+];
+
+const COMPANY_NOUNS = [
+  "Logistics", "Trade", "Systems", "Engineering", "Foods", "Build", "Pharma", "Textiles", "Motors",
+  "Consulting", "Energy", "Media", "Retail", "Technologies", "Agro", "Metal", "Furniture", "Print",
+];
+
+const LEGAL = ["LLC", "JSC", "Ltd", "Group", "& Co", "Inc"];
+
+export const INDUSTRIES = ["IT", "MANUFACTURING", "TELECOM", "FINANCE", "DELIVERY", "CONSULTING", "ENTERTAINMENT", "GOVERNMENT", "OTHER"];
+
+/** Identity of a private person. */
+export interface Person {
+  first: string;
+  last: string;
+  phone: string | null;
+  email: string | null;
+}
+
+/** The identity for a person key (names, and usually a phone and an e-mail). */
+export function personOf(seed: number, key: number, countryCode: string): Person {
+  const h = hash32(seed, key, 0x9e5);
+  const h2 = hash32(h, 7);
+  const first = FIRST_NAMES[h % FIRST_NAMES.length];
+  const last = LAST_NAMES[(h >>> 8) % LAST_NAMES.length];
+  const hasPhone = (h2 & 0xff) < 235;
+  const hasEmail = ((h2 >>> 8) & 0xff) < 170;
+  const digits = String(h2 % 1_000_000_000).padStart(9, "0");
+  return {
+    first,
+    last,
+    phone: hasPhone ? `${countryCode}9${digits.slice(0, 2)}${digits.slice(2, 9)}` : null,
+    email: hasEmail ? `${first}.${last}${key % 997}@example.com`.toLowerCase() : null,
+  };
+}
+
+/** A person's surname alone (cheap: for titles). */
+export function surnameOf(seed: number, key: number): string {
+  return LAST_NAMES[(hash32(seed, key, 0x9e5) >>> 8) % LAST_NAMES.length];
+}
+
+/** A company's short name, without number and legal form (cheap: for titles). */
+export function shortCompanyName(seed: number, key: number): string {
+  const h = hash32(seed, key, 0xc0);
+  return `${COMPANY_WORDS[h % COMPANY_WORDS.length]} ${COMPANY_NOUNS[(h >>> 8) % COMPANY_NOUNS.length]}`;
+}
+
+/** Identity of a company. */
+export interface CompanyIdentity {
+  title: string;
+  industry: string;
+  phone: string | null;
+  email: string | null;
+}
+
+export function companyOf(seed: number, key: number, countryCode: string): CompanyIdentity {
+  const h = hash32(seed, key, 0xc0);
+  const h2 = hash32(h, 11);
+  const word = COMPANY_WORDS[h % COMPANY_WORDS.length];
+  const noun = COMPANY_NOUNS[(h >>> 8) % COMPANY_NOUNS.length];
+  const legal = LEGAL[(h >>> 16) % LEGAL.length];
+  const suffix = key % 89;
+  const slug = `${word}-${noun}${suffix}`.toLowerCase();
+  const digits = String(h2 % 10_000_000).padStart(7, "0");
+  return {
+    title: `${word} ${noun}${suffix ? ` ${suffix}` : ""} ${legal}`,
+    industry: INDUSTRIES[(h >>> 20) % INDUSTRIES.length],
+    phone: (h2 & 0xff) < 220 ? `${countryCode}495${digits}` : null,
+    email: ((h2 >>> 8) & 0xff) < 200 ? `info@${slug}.example` : null,
+  };
+}
+
+/** A PHONE multi-field value list (IDs are assigned by the store). */
+export function phoneField(phone: string | null, valueType: string): MultiFieldValue[] | null {
+  return phone ? [{ VALUE_TYPE: valueType, VALUE: phone, TYPE_ID: "PHONE" }] : null;
+}
+
+export function emailField(email: string | null): MultiFieldValue[] | null {
+  return email ? [{ VALUE_TYPE: "WORK", VALUE: email, TYPE_ID: "EMAIL" }] : null;
+}
+
+/** Employee names for user.get. */
+export function employeeOf(seed: number, index: number): { first: string; last: string } {
+  const h = hash32(seed, index, 0xe3);
+  return { first: FIRST_NAMES[h % FIRST_NAMES.length], last: LAST_NAMES[(h >>> 8) % LAST_NAMES.length] };
+}
+
+/** Calling code for phones, from the base currency (a rough proxy for the country). */
+export function countryCodeFor(currency: string): string {
+  switch (currency.toUpperCase()) {
+    case "RUB":
+    case "KZT":
+      return "+7";
+    case "BYN":
+      return "+375";
+    case "UAH":
+      return "+380";
+    case "EUR":
+      return "+49";
+    case "GBP":
+      return "+44";
+    case "PLN":
+      return "+48";
+    default:
+      return "+1";
+  }
+}

@@ -1,0 +1,56 @@
+import { HEALTHY_CONFIG, PRE_GO_LIVE, period } from "./base";
+import type { ProfileParams } from "./types";
+
+const POST = period(PRE_GO_LIVE, {
+  volume: 0.7,
+  leadConv: 0.43,
+  leadJunk: 0.65,
+  stuck: 0.4,
+  sameDayWon: 0.09,
+  jump: 0.12,
+  cycleDays: 31,
+  respMin: 185,
+  unanswered: 0.14,
+  actPerDeal: 2.4,
+  call: 0.22,
+  email: 0.2,
+  chat: 0.05,
+  form: 0.08,
+  sourceOther: 0.12,
+  autoComplete: 0.1,
+  overdue: 0.15,
+  returnProb: 0.46,
+  zeroWon: 0.03,
+  dup: 0.02,
+  userActive: 0.85,
+  lostNoReason: 0.5,
+  ufFill: 0.8,
+  touches: 0.2,
+});
+
+/** The CRM is used, but nobody set a goal: defaults everywhere and metrics flat after go-live. */
+export const NO_GOAL: ProfileParams = {
+  profile: "no_goal",
+  summary: "Used day to day, but pipelines and sources left at defaults and no metric moves after go-live.",
+  config: {
+    ...HEALTHY_CONFIG,
+    pipelines: 1,
+    pipelineSkew: 0,
+    pipelineMoves: 0,
+    renamedStages: 0.4,
+    customStages: 0,
+    customSources: 0,
+    dealTypes: false,
+    dealFields: 3,
+    leadFields: 1,
+    fieldFill: 0.6,
+    templates: 2,
+    autoExecute: 0.5,
+    configTiming: "setup",
+    workloadSkew: 0.6,
+    foreignShare: 0.03,
+  },
+  pre: PRE_GO_LIVE,
+  post: POST,
+  late: POST,
+};

@@ -45,11 +45,6 @@ export interface Invocation {
   seconds: number;
 }
 
-/** Whether the emulator answers `method` (lower case). */
-export function methodExists(method: string): boolean {
-  return Object.hasOwn(METHODS, method);
-}
-
 /** Runs `method`; throws RestError for errors. `startMs` is the simulated start of the call. */
 export function invoke(ctx: CallContext, method: string, params: Params, startMs = ctx.nowMs): Invocation {
   const def = Object.hasOwn(METHODS, method) ? METHODS[method] : undefined;

@@ -78,7 +78,7 @@ describe.each([
     deals = new Map(all.deal.map((r) => [n(r.ID), r]));
     contacts = idSet("contact");
     companies = idSet("company");
-  });
+  }, 180_000);
 
   it("holds exactly the requested number of deals", () => {
     expect(all.deal.length).toBe(options.deals);
@@ -240,7 +240,7 @@ describe("proportions and realism", () => {
     data = generate({ deals: 5000, seed: 21 });
     deals = rows(data, "deal");
     acts = rows(data, "activity");
-  });
+  }, 180_000);
 
   it("scales every entity with the number of deals", () => {
     expect(size("lead") / 5000).toBeGreaterThan(0.8);

@@ -79,7 +79,7 @@ export const HEALTHY_CONFIG: ProfileConfig = {
   pipelines: 3,
   pipelineSkew: 1,
   pipelineMoves: 0.04,
-  renamedStages: 0.85,
+  renamedStages: 0.92,
   customStages: 2,
   customSources: 3,
   dealTypes: true,

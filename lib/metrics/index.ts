@@ -22,3 +22,4 @@ export * from "./comparison";
 export * from "./verdict";
 export * from "./baseline";
 export * from "./periods";
+export * from "./history";

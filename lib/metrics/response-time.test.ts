@@ -108,7 +108,7 @@ describe("inbound requests and their answers", () => {
     expect(q.numerator).toBe(130);
     expect(q.secondary.mean).toBeCloseTo(43.3333, 3);
     expect(q.secondary.slaShare).toBe(25); // 1 within 15 min of 4 judged
-    expect(q.value).toBe(17.5); // rank 1 of 3 is the single value in bucket (15, 20]: its middle
+    expect(q.value).toBe(25); // rank 1 of 3 is the single value in bucket [20, 30): its middle
   });
 });
 

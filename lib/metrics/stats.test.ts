@@ -36,19 +36,19 @@ describe("percentiles (percentile_cont)", () => {
 });
 
 describe("histograms", () => {
-  it("puts values into (previous edge, edge] buckets", () => {
-    expect([0, 0.5, 1, 1.5, 14, 15, 16].map(histogramBucket)).toEqual([0, 1, 1, 2, 6, 6, 7]);
+  it("puts values into [edge, next edge) buckets, like width_bucket", () => {
+    expect([-1, 0, 0.5, 1, 1.5, 14, 15, 16].map(histogramBucket)).toEqual([0, 1, 1, 2, 2, 6, 7, 7]);
     expect(histogramBucket(10_000_000)).toBe(33);
   });
   it("estimates a median from counts by interpolating inside the bucket", () => {
-    const h = histogram([0, 0.5, 1, 1.5, 14, 15, 16]);
-    expect(h.slice(0, 8)).toEqual([1, 2, 1, 0, 0, 0, 2, 1]);
-    // rank 3 of 7 is the only value in bucket (1, 2]: its middle.
-    expect(histogramPercentile(h, 0.5)).toBe(1.5);
+    const h = histogram([0, 0.5, 1, 3, 14, 15, 16]);
+    expect(h.slice(0, 8)).toEqual([0, 2, 1, 0, 1, 0, 1, 2]);
+    // rank 3 of 7 is the only value in bucket [3, 5): its middle.
+    expect(histogramPercentile(h, 0.5)).toBe(4);
     expect(histogramPercentile(histogram([]), 0.5)).toBeNull();
   });
   it("merges bucket-wise", () => {
-    expect(mergeHistograms([histogram([1, 2]), null, histogram([2])]).slice(0, 3)).toEqual([0, 1, 2]);
+    expect(mergeHistograms([histogram([1, 2]), null, histogram([2])]).slice(0, 4)).toEqual([0, 0, 1, 2]);
   });
   it("cleans binary noise", () => {
     expect(clean(0.1 + 0.2)).toBe(0.3);

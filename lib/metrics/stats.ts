@@ -44,9 +44,9 @@ export function median(values: readonly number[]): number | null {
 }
 
 /**
- * Upper bucket edges of the histograms kept beside duration metrics, so that quarters and years can
- * re-derive a median from stored months. Bucket i holds values in (EDGES[i−1], EDGES[i]]; the last bucket
- * holds everything above the last edge.
+ * Bucket edges of the histograms kept beside duration metrics, so that quarters and years can re-derive a
+ * median from stored months. Bucket i holds values in [EDGES[i−1], EDGES[i]) — PostgreSQL's
+ * `width_bucket(value, edges)` — bucket 0 the values below 0 and the last bucket everything from the last edge.
  */
 export const HISTOGRAM_EDGES: readonly number[] = [
   0, 1, 2, 3, 5, 10, 15, 20, 30, 45, 60, 90, 120, 180, 240, 360, 480, 720, 1080, 1440, 2160, 2880, 4320, 5760, 7200,
@@ -60,14 +60,14 @@ export function histogram(values: readonly number[]): number[] {
   return counts;
 }
 
-/** The bucket of one value. */
+/** The bucket of one value: how many edges are at or below it. */
 export function histogramBucket(value: number): number {
   let lo = 0;
   let hi = HISTOGRAM_EDGES.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (value <= HISTOGRAM_EDGES[mid]) hi = mid;
-    else lo = mid + 1;
+    if (HISTOGRAM_EDGES[mid] <= value) lo = mid + 1;
+    else hi = mid;
   }
   return lo;
 }

@@ -1,0 +1,304 @@
+/**
+ * A client's monthly history of the ten metrics from prepared inputs: what the mirror queries return (won deals,
+ * per-month counts, response summaries, losses, evidence) plus the manual inputs and settings. Pure: the same
+ * inputs always give the same snapshots, whatever database produced them.
+ */
+import { automationLevel, type InventoryItem, type MonthEvidence } from "./automation";
+import { avgDealSize } from "./avg-deal-size";
+import { cac, costsForMonth, type MonthlyCosts } from "./cac";
+import { churnRate } from "./churn";
+import { customerFlows, type CustomerWin } from "./customers";
+import { leadConversion } from "./lead-conversion";
+import { lostDealsCost, shortfallFactor, trailingDemand, FORECAST_TRAILING_MONTHS } from "./lost-deals";
+import { annualisedChurn, ltv, LTV_WINDOW_MONTHS, observedLifespanYears } from "./ltv";
+import { addMonths, locateMonth, monthBoundaries, monthDiff, type MonthKey } from "./months";
+import { responseTime, type ResponseSummary } from "./response-time";
+import { retentionRate } from "./retention";
+import { cycleDays, salesCycle } from "./sales-cycle";
+import { HISTOGRAM_EDGES, ratio } from "./stats";
+import type { MetricFigures, MetricKey } from "./types";
+
+export interface HistoryWonDeal {
+  id: number;
+  /** customerKey(company, contact), or null for a deal with neither. */
+  customer: string | null;
+  wonAt: number;
+  /** In the client's base currency; null when it could not be converted. */
+  amount: number | null;
+  firstContactAt: number;
+}
+
+export interface HistoryCreatedMonth {
+  leads: number;
+  leadsWon: number;
+  webformLeads: number;
+  routedLeads: number;
+  deals: number;
+  directDeals: number;
+  dealsWon: number;
+}
+
+export interface HistoryLossMonth {
+  lostLeads: number;
+  lostDeals: number;
+  lostAmount: number;
+  organisational: number;
+}
+
+export interface HistoryActivityEvidence {
+  webformActivities: number;
+  telephony: number;
+  openlines: number;
+  autoCompleted: number;
+}
+
+/** The manual inputs of one month (null = not entered). */
+export interface ManualMonthInputs extends MonthlyCosts {
+  forecastDemand: number | null;
+  fulfilmentRate: number | null;
+  unitPrice: number | null;
+  shortfallFactor: number | null;
+}
+
+export interface HistorySettings {
+  slaMinutes: number;
+  activityWindowDays: number;
+  fullyLoadedCac: boolean;
+  businessHours: { days: number[]; start: string; end: string } | null;
+  orgLossStages: string[];
+}
+
+export interface HistoryInputs {
+  timeZone: string;
+  baseCurrency: string;
+  /** The first month of the synced history; months before it are not known. */
+  firstMonth: MonthKey;
+  /** Produce snapshots for fromMonth … lastMonth. */
+  fromMonth: MonthKey;
+  lastMonth: MonthKey;
+  leadsEnabled: boolean;
+  settings: HistorySettings;
+  wonDeals: readonly HistoryWonDeal[];
+  created: ReadonlyMap<MonthKey, HistoryCreatedMonth>;
+  responses: ReadonlyMap<MonthKey, ResponseSummary>;
+  losses: ReadonlyMap<MonthKey, HistoryLossMonth>;
+  evidence: ReadonlyMap<MonthKey, HistoryActivityEvidence>;
+  /** Instants at which auto-started workflow templates were set up. */
+  autostartTemplates: readonly number[];
+  manual: readonly ManualMonthInputs[];
+  inventory: readonly InventoryItem[];
+}
+
+export interface SnapshotDraft {
+  month: MonthKey;
+  metric: MetricKey;
+  figures: MetricFigures;
+  /** What went in beyond the mirror counts: settings and manual inputs used. */
+  inputs: Record<string, unknown>;
+}
+
+const EMPTY_CREATED: HistoryCreatedMonth = { leads: 0, leadsWon: 0, webformLeads: 0, routedLeads: 0, deals: 0, directDeals: 0, dealsWon: 0 };
+const EMPTY_LOSS: HistoryLossMonth = { lostLeads: 0, lostDeals: 0, lostAmount: 0, organisational: 0 };
+const EMPTY_RESPONSES: ResponseSummary = {
+  answered: 0,
+  unanswered: 0,
+  pending: 0,
+  sumMinutes: 0,
+  median: null,
+  p90: null,
+  withinSla: 0,
+  histogram: new Array<number>(HISTOGRAM_EDGES.length + 1).fill(0),
+};
+
+/** Every metric for every month from `fromMonth` to `lastMonth`. */
+export function computeHistory(input: HistoryInputs): SnapshotDraft[] {
+  if (monthDiff(input.fromMonth, input.lastMonth) < 0) return [];
+  const { settings } = input;
+  const W = settings.activityWindowDays;
+  // Flows and trailing windows need up to 12 months before the first month produced.
+  const calcFrom = monthDiff(input.firstMonth, addMonths(input.fromMonth, -LTV_WINDOW_MONTHS)) > 0 ? addMonths(input.fromMonth, -LTV_WINDOW_MONTHS) : input.firstMonth;
+  const start = monthDiff(calcFrom, input.fromMonth) >= 0 ? calcFrom : input.fromMonth;
+  const { months, boundaries } = monthBoundaries(start, input.lastMonth, input.timeZone);
+  const n = months.length;
+
+  const wins: CustomerWin[] = [];
+  const perMonth = months.map(() => ({ won: 0, revenue: 0, converted: 0, zero: 0, unconverted: 0, days: [] as number[] }));
+  const firstWon = new Map<string, number>();
+  // Buyers per month (distinct customers with a win in the month) for the 12-month LTV windows.
+  const buyerMonths = new Map<string, Set<number>>();
+  for (const d of input.wonDeals) {
+    if (d.customer !== null) {
+      wins.push({ customer: d.customer, wonAt: d.wonAt });
+      const f = firstWon.get(d.customer);
+      if (f === undefined || d.wonAt < f) firstWon.set(d.customer, d.wonAt);
+    }
+    const i = locateMonth(boundaries, d.wonAt);
+    if (i < 0) continue;
+    const m = perMonth[i];
+    m.won++;
+    if (d.amount === null) m.unconverted++;
+    else {
+      m.revenue += d.amount;
+      m.converted++;
+      if (d.amount === 0) m.zero++;
+    }
+    m.days.push(cycleDays(d));
+    if (d.customer !== null) {
+      let set = buyerMonths.get(d.customer);
+      if (!set) buyerMonths.set(d.customer, (set = new Set()));
+      set.add(i);
+    }
+  }
+  const flows = customerFlows(wins, boundaries, W).months;
+
+  // Distinct buyers over each trailing 12-month window: a buyer of month m counts for windows ending m … m + 11.
+  const buyersDiff = new Array<number>(n + 1).fill(0);
+  for (const set of buyerMonths.values()) {
+    const sorted = [...set].sort((a, b) => a - b);
+    let runStart = sorted[0];
+    let runEnd = sorted[0] + LTV_WINDOW_MONTHS - 1;
+    for (const m of sorted.slice(1)) {
+      if (m <= runEnd + 1) runEnd = Math.max(runEnd, m + LTV_WINDOW_MONTHS - 1);
+      else {
+        buyersDiff[runStart]++;
+        buyersDiff[Math.min(runEnd + 1, n)]--;
+        runStart = m;
+        runEnd = m + LTV_WINDOW_MONTHS - 1;
+      }
+    }
+    buyersDiff[runStart]++;
+    buyersDiff[Math.min(runEnd + 1, n)]--;
+  }
+  const buyers: number[] = [];
+  for (let i = 0, acc = 0; i < n; i++) buyers.push((acc += buyersDiff[i]));
+
+  const requestsOf = (month: MonthKey) => {
+    const c = input.created.get(month) ?? EMPTY_CREATED;
+    return input.leadsEnabled ? c.leads + c.directDeals : c.deals;
+  };
+  const manualOf = (month: MonthKey) => input.manual.find((m) => m.month === month);
+
+  const out: SnapshotDraft[] = [];
+  const firstIndex = months.indexOf(input.fromMonth);
+  for (let i = firstIndex; i < n; i++) {
+    const month = months[i];
+    const created = input.created.get(month) ?? EMPTY_CREATED;
+    const pm = perMonth[i];
+    const push = (metric: MetricKey, figures: MetricFigures, inputs: Record<string, unknown> = {}) => out.push({ month, metric, figures, inputs });
+
+    push(
+      "lead_conversion",
+      leadConversion({
+        wonDeals: pm.won,
+        leadsCreated: created.leads,
+        dealsCreated: created.deals,
+        leadsEnabled: input.leadsEnabled,
+        cohortSize: input.leadsEnabled ? created.leads : created.deals,
+        cohortWon: input.leadsEnabled ? created.leadsWon : created.dealsWon,
+      }),
+      { leadsEnabled: input.leadsEnabled },
+    );
+
+    push("response_time", responseTime(input.responses.get(month) ?? EMPTY_RESPONSES, settings.slaMinutes), {
+      slaMinutes: settings.slaMinutes,
+      businessHours: settings.businessHours,
+      timeZone: input.timeZone,
+    });
+
+    push("retention_rate", retentionRate(flows[i], W), { activityWindowDays: W });
+    push("churn_rate", churnRate(flows[i], W), { activityWindowDays: W });
+
+    const costs = costsForMonth(month, input.manual, settings.fullyLoadedCac);
+    const own = manualOf(month);
+    push("cac", cac(costs, flows[i].N, settings.fullyLoadedCac), {
+      fullyLoaded: settings.fullyLoadedCac,
+      marketingSpend: own?.marketingSpend ?? null,
+      crmLicence: own?.crmLicence ?? null,
+      salesSalaries: own?.salesSalaries ?? null,
+      implementation: input.manual
+        .filter((m) => m.implementationCost !== null && m.implementationCost !== 0)
+        .map((m) => ({ month: m.month, cost: m.implementationCost, amortisationMonths: m.amortisationMonths }))
+        .filter((m) => monthDiff(m.month, month) >= 0),
+      currency: input.baseCurrency,
+    });
+
+    const cycle = salesCycle(pm.days);
+    push("sales_cycle", cycle);
+
+    // Trailing 12 months ending with this one (only months of the known history).
+    const w0 = Math.max(0, i - LTV_WINDOW_MONTHS + 1);
+    let revenue12 = 0;
+    let won12 = 0;
+    for (let k = w0; k <= i; k++) {
+      revenue12 += perMonth[k].revenue;
+      won12 += perMonth[k].converted;
+    }
+    const churn = annualisedChurn(flows.slice(w0, i + 1));
+    let lifespan: number | null = null;
+    if (churn === null || churn === 0) {
+      const windowStart = boundaries[w0];
+      const end = boundaries[i + 1];
+      const lifespans: { firstWonAt: number; lastWonAt: number }[] = [];
+      const lastIn = new Map<string, number>();
+      for (const w of wins) if (w.wonAt >= windowStart && w.wonAt < end) lastIn.set(w.customer, Math.max(lastIn.get(w.customer) ?? -Infinity, w.wonAt));
+      for (const [customer, last] of lastIn) lifespans.push({ firstWonAt: firstWon.get(customer) ?? last, lastWonAt: last });
+      lifespan = observedLifespanYears(lifespans, end, W);
+    }
+    push("ltv", ltv({ revenue: revenue12, wonDeals: won12, buyers: buyers[i], annualChurn: churn, observedLifespanYears: lifespan }), {
+      activityWindowDays: W,
+      windowMonths: Math.min(LTV_WINDOW_MONTHS, i - w0 + 1),
+      currency: input.baseCurrency,
+    });
+
+    const size = avgDealSize({ revenue: pm.revenue, wonDeals: pm.converted, zeroAmountWon: pm.zero });
+    size.secondary.unconverted = pm.unconverted;
+    push("avg_deal_size", size, { currency: input.baseCurrency });
+
+    const ev = input.evidence.get(month) ?? { webformActivities: 0, telephony: 0, openlines: 0, autoCompleted: 0 };
+    const monthEnd = boundaries[i + 1];
+    const evidence: MonthEvidence = {
+      webform_requests: created.webformLeads + ev.webformActivities,
+      telephony_activities: ev.telephony,
+      openline_sessions: ev.openlines,
+      auto_completed_activities: ev.autoCompleted,
+      autostart_workflows: input.autostartTemplates.filter((t) => t < monthEnd).length,
+      instant_assignment: ratio(created.routedLeads, created.leads, 100) ?? 0,
+    };
+    push("automation_level", automationLevel(input.inventory, month, evidence), {
+      evidence,
+      items: input.inventory.map((it) => ({ key: it.key, custom: it.custom, override: it.override, overrideFrom: it.overrideFrom })),
+    });
+
+    const loss = input.losses.get(month) ?? EMPTY_LOSS;
+    const requests = requestsOf(month);
+    const previous: number[] = [];
+    for (let k = 1; k <= FORECAST_TRAILING_MONTHS; k++) {
+      const p = addMonths(month, -k);
+      if (monthDiff(input.firstMonth, p) >= 0) previous.unshift(requestsOf(p));
+    }
+    const trailingUsp = ratio(revenue12, won12);
+    const usp = own?.unitPrice ?? size.value ?? trailingUsp;
+    const fad = own?.forecastDemand ?? trailingDemand(previous, requests);
+    const sf = own?.shortfallFactor ?? shortfallFactor(loss.organisational, requests);
+    push(
+      "lost_deals_cost",
+      lostDealsCost({
+        usp,
+        uspSource: own?.unitPrice != null ? "set" : size.value !== null ? "month" : "trailing",
+        fad,
+        fadSource: own?.forecastDemand != null ? "input" : previous.length ? "trailing" : "current",
+        sf,
+        sfSource: own?.shortfallFactor != null ? "set" : "estimated",
+        ufr: own?.fulfilmentRate ?? 1,
+        ufrSource: own?.fulfilmentRate != null ? "input" : "default",
+        actualLost: loss.lostAmount,
+        lostDeals: loss.lostDeals,
+        lostLeads: loss.lostLeads,
+        organisationalLosses: loss.organisational,
+        requests,
+      }),
+      { orgLossStages: settings.orgLossStages, slaMinutes: settings.slaMinutes, previousRequests: previous, currency: input.baseCurrency },
+    );
+  }
+  return out;
+}

@@ -4,6 +4,7 @@ import { queryRows } from "@/db";
 import type { SyncKind, SyncRunStatus } from "@/db/schema";
 import { SYNC_PORTAL_JOB } from "@/lib/server/jobs/definitions";
 import { sendJob } from "@/lib/server/jobs/queue";
+import { requestMetricsAfterSync } from "@/lib/server/metrics/requests";
 import { requestPortalSync } from "./requests";
 
 /**
@@ -141,6 +142,8 @@ export async function finishRun(db: Db, run: ClaimedRun, holder: string, outcome
         sql`update portal_connections set last_synced_at = clock_timestamp()
             where org_id = ${run.orgId} and id = ${run.connectionId}`,
       );
+      // The metrics of the months this run touched (all of them after a full run) are recomputed by a job.
+      await requestMetricsAfterSync(tx, { orgId: run.orgId, connectionId: run.connectionId, kind: run.kind, startedAt: run.startedAt });
     }
     return true;
   });

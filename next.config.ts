@@ -31,12 +31,25 @@ const securityHeaders = [
   ...(isDev ? [] : [{ key: "Strict-Transport-Security", value: "max-age=31536000; includeSubDomains" }]),
 ];
 
+/** For the Bitrix24 app page: framed by the customer's portal, whatever its domain (Bitrix24 portals can use their own). */
+const frameableHeaders = [
+  {
+    key: "Content-Security-Policy",
+    value: csp.replace("frame-ancestors 'none'", `frame-ancestors https:${allowInsecure ? " http:" : ""}`),
+  },
+  ...securityHeaders.filter((header) => header.key !== "Content-Security-Policy" && header.key !== "X-Frame-Options"),
+];
+
 const nextConfig: NextConfig = {
   poweredByHeader: false,
   serverExternalPackages: ["@electric-sql/pglite", "pg-boss", "postgres", "bcryptjs", "nodemailer"],
   outputFileTracingIncludes: { "/**": ["./messages/**/*", "./db/migrations/**/*"] },
   async headers() {
-    return [{ source: "/:path*", headers: securityHeaders }];
+    return [
+      // The Bitrix24 app page is shown inside the portal's frame: the only path that may be framed.
+      { source: "/((?!api/bitrix24/install).*)", headers: securityHeaders },
+      { source: "/api/bitrix24/install", headers: frameableHeaders },
+    ];
   },
 };
 

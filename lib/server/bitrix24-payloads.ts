@@ -119,3 +119,27 @@ export function crmChangeOf(event: string, data: Record<string, unknown> | undef
   const action = match[2] === "MOVETOCATEGORY" ? "update" : (match[2].toLowerCase() as CrmAction);
   return { entity: CRM_ENTITIES[match[1] as keyof typeof CRM_ENTITIES], action, entityId: id };
 }
+
+/** Bitrix24's posts are small; anything bigger is not from Bitrix24. */
+export const MAX_PAYLOAD_BYTES = 64 * 1024;
+
+/**
+ * Reads a request body posted by Bitrix24 (form-encoded, or JSON from tools) as a nested object; null when it is
+ * too large or cannot be parsed.
+ */
+export async function readBitrix24Body(request: Request): Promise<Record<string, unknown> | null> {
+  const declared = Number(request.headers.get("content-length") ?? 0);
+  if (declared > MAX_PAYLOAD_BYTES) return null;
+  const buffer = await request.arrayBuffer().catch(() => null);
+  if (!buffer || buffer.byteLength > MAX_PAYLOAD_BYTES) return null;
+  const text = new TextDecoder().decode(buffer);
+  if ((request.headers.get("content-type") ?? "").includes("application/json")) {
+    try {
+      const parsed: unknown = JSON.parse(text);
+      return parsed && typeof parsed === "object" && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : null;
+    } catch {
+      return null;
+    }
+  }
+  return parsePhpForm(text);
+}

@@ -12,6 +12,7 @@ import { crmChangeOf, isCrmRecordEvent, type AppFramePayload, type InstallEventP
 import { CLAIM_CODE_TTL_MS, hashClaimCode, newClaimCode, normaliseClaimCode } from "../claim-codes";
 import { recordPortalEvent } from "../portal-events";
 import { markConnectionStatus } from "../portal-status";
+import { hitRateLimit } from "../rate-limit";
 import { createTokenSource, deleteTokens, encryptInstallTokens } from "../portal-tokens";
 import { hashToken } from "../tokens";
 
@@ -25,6 +26,9 @@ import { hashToken } from "../tokens";
  *   accepted by that portal's own REST endpoint, and an uninstall by the portal rejecting our own tokens.
  * Unverifiable or malformed requests change nothing.
  */
+
+/** Verifications of events by calling the portal, per portal and 10 minutes. */
+const PROBE_LIMIT = { attempts: 20, windowSeconds: 10 * 60 };
 
 export type Verdict<T> = { ok: true; value: T } | { ok: false; status: 400 | 401 | 503; reason: string };
 
@@ -244,6 +248,9 @@ export async function handlePortalEvent(db: Db, payload: PortalEventPayload, con
     // Connections made by OAuth before any event: learn the application_token once the portal vouches for the event.
     const unknown = connections.filter((c) => !c.applicationTokenHash && c.status !== "uninstalled");
     if (unknown.length === 0) return { ok: false, status: 401, reason: "unknown_application_token" };
+    // Each check calls the portal: bounded, so forged events cannot make us hammer a customer's Bitrix24.
+    const probes = await hitRateLimit(db, `portal-event-probe:${memberId}`, PROBE_LIMIT.attempts, PROBE_LIMIT.windowSeconds);
+    if (!probes.allowed) return { ok: false, status: 401, reason: "unverified_rate_limited" };
     const accessToken = payload.auth.access_token;
     for (const connection of unknown) {
       const genuine =

@@ -282,6 +282,8 @@ export interface CallbackInput {
   cookie: (name: string) => string | undefined;
   /** The signed-in user, if any. */
   sessionUserId: string | null;
+  /** Bitrix24 sent an `error` instead of a code (the admin declined). */
+  denied?: boolean;
 }
 
 export type CallbackOutcome =
@@ -300,6 +302,7 @@ export async function completePortalConnect(db: Db, input: CallbackInput, config
   const state = verified.state;
   const fail = (error: string): CallbackOutcome => ({ ok: false, state, error });
   if (!nonceMatches(input.cookie(stateCookieName(state.nonce)), state.nonce)) return fail("stateInvalid");
+  if (input.denied) return fail("accessDenied");
   if (!input.code || !/^[\w.-]{4,512}$/.test(input.code)) return fail("codeMissing");
 
   let ctx: TenantContext;

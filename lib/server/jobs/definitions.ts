@@ -53,6 +53,13 @@ function syncConcurrency(): number {
   return Number.isInteger(n) && n > 0 ? n : 4;
 }
 
+/** Recomputes one client's metric snapshots (its pending work is on client_metric_states). */
+export const METRICS_RECOMPUTE_JOB = "metrics.recompute";
+/** Every minute: re-sends lost recompute requests, finds stale histories and month rollovers. */
+export const METRICS_TICK_JOB = "metrics.tick";
+
+const clientRef = z.object({ orgId: z.uuid(), clientId: z.uuid() });
+
 export const JOBS: JobDefinition<never>[] = [
   defineJob({
     name: SYNC_PORTAL_JOB,
@@ -75,6 +82,27 @@ export const JOBS: JobDefinition<never>[] = [
     cron: "* * * * *",
     concurrency: 1,
     handler: async () => (await import("@/lib/server/sync/worker-handlers")).runSyncTickJob,
+  }),
+  defineJob({
+    name: METRICS_RECOMPUTE_JOB,
+    schema: clientRef,
+    policy: "short",
+    retryLimit: 3,
+    retryDelaySeconds: 30,
+    expireInSeconds: 1800,
+    concurrency: 2,
+    handler: async () => (await import("@/lib/server/metrics/jobs")).runMetricsRecomputeJob,
+  }),
+  defineJob({
+    name: METRICS_TICK_JOB,
+    schema: z.object({}).loose(),
+    policy: "short",
+    retryLimit: 0,
+    retryDelaySeconds: 0,
+    expireInSeconds: 300,
+    cron: "* * * * *",
+    concurrency: 1,
+    handler: async () => (await import("@/lib/server/metrics/jobs")).runMetricsTickJob,
   }),
 ] as unknown as JobDefinition<never>[];
 

@@ -442,3 +442,23 @@ export async function loadCurrencies(tx: Tx, scope: Pick<MirrorScope, "orgId" | 
   );
   return rows.map((r) => ({ currency: String(r.currency).toUpperCase(), rate: r.rate === null ? null : Number(r.rate), base: r.base === true }));
 }
+
+/**
+ * The earliest instant a sync's changes can move a metric: over the mirror rows written since `since`, the
+ * earliest of their creation, close and update instants, less the 7 days within which an activity can answer an
+ * earlier request. Later months follow from it (retention windows, LTV and forecasts only look back). Null when
+ * nothing changed.
+ */
+export async function findAffectedFrom(tx: Tx, scope: Pick<MirrorScope, "orgId" | "connectionId">, since: Date): Promise<number | null> {
+  const s = sql`${since.toISOString()}::timestamptz`;
+  const [row] = await queryRows<{ at: number | null }>(
+    tx,
+    sql`select ${epochMs(sql`least(
+          (select min(least(l.date_create, l.date_closed, l.date_modify)) from mirror_leads l where ${own("l", scope as MirrorScope)} and l.synced_at >= ${s}),
+          (select min(least(d.date_create, d.moved_time, d.close_date::timestamptz, d.date_modify)) from mirror_deals d where ${own("d", scope as MirrorScope)} and d.synced_at >= ${s}),
+          (select min(least(a.created, a.last_updated)) - interval '7 days' from mirror_activities a where ${own("a", scope as MirrorScope)} and a.synced_at >= ${s}),
+          (select min(h.created_time) from mirror_deal_stage_history h where ${own("h", scope as MirrorScope)} and h.synced_at >= ${s}),
+          (select min(h.created_time) from mirror_lead_stage_history h where ${own("h", scope as MirrorScope)} and h.synced_at >= ${s}))`)} as at`,
+  );
+  return row?.at === null || row?.at === undefined ? null : Number(row.at);
+}

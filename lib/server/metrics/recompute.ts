@@ -54,12 +54,9 @@ import {
   prepareRequests,
   type MirrorScope,
 } from "./mirror-inputs";
+import { monthDate, monthKeyOfDate } from "./month-dates";
 import { DEFAULT_METRIC_SETTINGS, type MetricSettings } from "./settings-shape";
 
-/** `2024-03` → `2024-03-01` (how months are stored). */
-export const monthDate = (month: MonthKey) => `${month}-01`;
-/** `2024-03-01` (or a Date) → `2024-03`. */
-export const monthKeyOfDate = (value: string | Date) => (typeof value === "string" ? value.slice(0, 7) : value.toISOString().slice(0, 7));
 
 export interface RecomputeOptions {
   /** Recompute from this month through the current one; the whole history when absent. */

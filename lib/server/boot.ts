@@ -11,6 +11,11 @@ export function boot(): Promise<void> {
   globalForBoot.__impact24Booted ??= (async () => {
     assertSecrets();
     await getDatabase();
+    // Embedded default: no separate worker process, so jobs (syncs…) run here.
+    if (!process.env.DATABASE_URL && process.env.NEXT_PHASE !== "phase-production-build" && process.env.EMBEDDED_WORKER !== "0") {
+      const { startAppWorker } = await import("./jobs/app-worker");
+      await startAppWorker({ exclusive: true });
+    }
   })();
   return globalForBoot.__impact24Booted;
 }

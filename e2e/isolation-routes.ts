@@ -40,6 +40,14 @@ export const ISOLATION_TARGETS: IsolationTarget[] = [
     url: (ids) => `/api/v1/clients/${ids.clientId}/connect-links`,
     body: () => ({ expiresInDays: 7 }),
   },
+  { route: "/api/v1/clients/[id]/syncs", method: "GET", auth: "apiKey", url: (ids) => `/api/v1/clients/${ids.clientId}/syncs` },
+  {
+    route: "/api/v1/clients/[id]/syncs",
+    method: "POST",
+    auth: "apiKey",
+    url: (ids) => `/api/v1/clients/${ids.clientId}/syncs`,
+    body: () => ({ kind: "full" }),
+  },
 ];
 
 /** Routes with a dynamic segment that do not take a tenant id, and why they need no isolation check. */

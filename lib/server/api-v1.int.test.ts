@@ -2,14 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
 import { createTestDatabase, testDbKind } from "@/db/testing";
 import type { Database } from "@/db";
-import { auditLog, clients, connectLinks } from "@/db/schema";
+import { auditLog, clients, connectLinks, portalConnections, syncProgress, syncRuns } from "@/db/schema";
 import * as clientRoutes from "@/app/api/v1/clients/route";
 import * as clientRoute from "@/app/api/v1/clients/[id]/route";
 import * as connectLinkRoute from "@/app/api/v1/clients/[id]/connect-links/route";
+import * as syncRoute from "@/app/api/v1/clients/[id]/syncs/route";
 import { apiRuntime } from "./api";
 import { createApiKey, revokeApiKey } from "./services/api-keys";
 import { createClient } from "./services/clients";
 import { makeOrg } from "./services/test-helpers";
+import { makePortalConnection } from "./sync/testing";
 
 /**
  * The API route handlers, called as Next calls them (a Request and the route's params), on a test database.
@@ -308,5 +310,142 @@ describe(`public API v1: connect links (${testDbKind})`, () => {
     const readOnly = await call(connectLinkRoute.POST, `/api/v1/clients/${clientA.id}/connect-links`, { key: readKey, method: "POST", params: { id: clientA.id } });
     expect(readOnly.status).toBe(403);
     expect(await linkCount()).toBe(before);
+  });
+});
+
+describe(`public API v1: syncs (${testDbKind})`, () => {
+  let database: Database;
+  let db: Database["db"];
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    db = database.db;
+    apiRuntime.getDb = async () => db;
+  });
+  afterAll(async () => {
+    await database?.close();
+  });
+
+  const runsOf = async (orgId: string) => db.select().from(syncRuns).where(eq(syncRuns.orgId, orgId));
+
+  it("starts a sync of the key's own client's portal (202), joins a waiting run, and reports progress", async () => {
+    const a = await makeOrg(db, "A");
+    const b = await makeOrg(db, "B");
+    const key = (await createApiKey(a.ctx, { name: "A" })).key;
+    const keyB = (await createApiKey(b.ctx, { name: "B" })).key;
+    const readKey = (await createApiKey(a.ctx, { name: "read", scope: "read" })).key;
+    const { clientId, connectionId } = await makePortalConnection(db, { orgId: a.org.id, domain: "acme.bitrix24.test" });
+    const path = `/api/v1/clients/${clientId}/syncs`;
+    const params = { id: clientId };
+
+    const idle = await call(syncRoute.GET, path, { key, params });
+    expect(idle.status).toBe(200);
+    expect(idle.json).toEqual({
+      connection: { id: connectionId, domain: "acme.bitrix24.test", status: "connected", statusReason: null, connectedAt: null, lastSyncedAt: null },
+      current: null,
+      recent: [],
+    });
+
+    // Org B's key and a read-only key start nothing.
+    expect((await call(syncRoute.POST, path, { key: keyB, method: "POST", params })).status).toBe(404);
+    expect((await call(syncRoute.GET, path, { key: keyB, params })).status).toBe(404);
+    expect((await call(syncRoute.POST, path, { key: readKey, method: "POST", params })).status).toBe(403);
+    const invalid = await call(syncRoute.POST, path, { key, method: "POST", params, body: { kind: "everything" } });
+    expect(invalid.status).toBe(422);
+    expect(invalid.json.error.fields).toEqual({ kind: "Choose “incremental” or “full”." });
+    expect(await runsOf(a.org.id)).toEqual([]);
+
+    const started = await call(syncRoute.POST, path, { key, method: "POST", params });
+    expect(started.status).toBe(202);
+    expect(started.json).toEqual({
+      created: true,
+      run: {
+        id: expect.any(String),
+        kind: "incremental",
+        status: "queued",
+        reason: "api",
+        queuedAt: expect.stringMatching(/Z$/),
+        startedAt: null,
+        finishedAt: null,
+        attempts: 0,
+        error: null,
+        entities: [],
+      },
+    });
+    const joined = await call(syncRoute.POST, path, { key, method: "POST", params, body: { kind: "full" } });
+    expect(joined.status).toBe(202);
+    expect(joined.json.created).toBe(false);
+    expect(joined.json.run).toMatchObject({ id: started.json.run.id, kind: "full", status: "queued" });
+    expect(await runsOf(a.org.id)).toHaveLength(1);
+    const audit = await db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.orgId, a.org.id), eq(auditLog.action, "sync.requested")));
+    expect(audit.map((entry) => entry.actorType)).toEqual(["api_key", "api_key"]);
+
+    // A worker picks the run up and reports progress; an older run finished earlier.
+    const runId = started.json.run.id;
+    await db.update(syncRuns).set({ status: "running", startedAt: new Date("2030-01-01T10:00:00Z"), attempts: 1 }).where(eq(syncRuns.id, runId));
+    await db.insert(syncProgress).values([
+      { orgId: a.org.id, runId, entity: "lead", status: "done", rowsFetched: 300, rowsTotal: 300, requests: 1, startedAt: new Date("2030-01-01T10:00:01Z"), finishedAt: new Date("2030-01-01T10:00:02Z") },
+      { orgId: a.org.id, runId, entity: "deal", status: "running", phase: "backfill", rowsFetched: 100, rowsTotal: 4000, requests: 2, rate: 50, etaSeconds: 78, startedAt: new Date("2030-01-01T10:00:03Z") },
+      { orgId: a.org.id, runId, entity: "activity", status: "pending" },
+    ]);
+    const [old] = await db
+      .insert(syncRuns)
+      .values({
+        orgId: a.org.id,
+        connectionId,
+        kind: "full",
+        status: "failed",
+        reason: "connected",
+        queuedAt: new Date("2029-12-31T09:00:00Z"),
+        startedAt: new Date("2029-12-31T09:00:01Z"),
+        finishedAt: new Date("2029-12-31T09:05:00Z"),
+        attempts: 2,
+        errorCode: "PAYMENT_REQUIRED",
+        error: "The portal's plan has ended.",
+      })
+      .returning();
+
+    const status = await call(syncRoute.GET, `${path}?limit=5`, { key: readKey, params });
+    expect(status.status).toBe(200);
+    expect(status.json.current).toMatchObject({ id: runId, status: "running", kind: "full", attempts: 1, startedAt: "2030-01-01T10:00:00.000Z" });
+    expect(status.json.current.entities.map((e: { entity: string }) => e.entity)).toEqual(["lead", "deal", "activity"]);
+    expect(status.json.current.entities[1]).toEqual({
+      entity: "deal",
+      status: "running",
+      phase: "backfill",
+      rowsFetched: 100,
+      rowsTotal: 4000,
+      rowsDeleted: 0,
+      requests: 2,
+      rate: 50,
+      etaSeconds: 78,
+      startedAt: "2030-01-01T10:00:03.000Z",
+      finishedAt: null,
+      error: null,
+    });
+    expect(status.json.recent).toEqual([
+      expect.objectContaining({ id: old.id, status: "failed", error: { code: "PAYMENT_REQUIRED", message: "The portal's plan has ended." }, entities: [] }),
+    ]);
+    expect((await call(syncRoute.GET, `${path}?limit=0`, { key, params })).status).toBe(422);
+  });
+
+  it("refuses to start a sync without a connected portal (409)", async () => {
+    const a = await makeOrg(db, "A");
+    const key = (await createApiKey(a.ctx, { name: "A" })).key;
+    const bare = await createClient(a.ctx, { name: "No portal yet" });
+    const status = await call(syncRoute.GET, `/api/v1/clients/${bare.id}/syncs`, { key, params: { id: bare.id } });
+    expect(status.json).toEqual({ connection: null, current: null, recent: [] });
+    const noPortal = await call(syncRoute.POST, `/api/v1/clients/${bare.id}/syncs`, { key, method: "POST", params: { id: bare.id } });
+    expect(noPortal.status).toBe(409);
+    expect(noPortal.json.error.message).toBe("The client has no connected Bitrix24 portal yet. Connect it first.");
+
+    const { clientId, connectionId } = await makePortalConnection(db, { orgId: a.org.id });
+    await db.update(portalConnections).set({ status: "needs_reauth" }).where(eq(portalConnections.id, connectionId));
+    const reauth = await call(syncRoute.POST, `/api/v1/clients/${clientId}/syncs`, { key, method: "POST", params: { id: clientId } });
+    expect(reauth.status).toBe(409);
+    expect(reauth.json.error.message).toContain("needs_reauth");
+    expect(await runsOf(a.org.id)).toEqual([]);
   });
 });

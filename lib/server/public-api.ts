@@ -1,7 +1,8 @@
 import { z } from "zod";
 import type { clients } from "@/db/schema";
 import { CLIENT_FILTERS, clientInput } from "./services/clients";
-import { CONNECT_LINK_DEFAULT_DAYS, CONNECT_LINK_MAX_DAYS } from "./services/portals";
+import { CONNECT_LINK_DEFAULT_DAYS, CONNECT_LINK_MAX_DAYS, type ClientConnection } from "./services/portals";
+import { RECENT_RUNS_DEFAULT, RECENT_RUNS_MAX, startSyncInput, type SyncRunView } from "./services/syncs";
 
 /**
  * The shapes of the public API v1: query schemas and the JSON each resource is sent as. Field names are camelCase,
@@ -47,6 +48,52 @@ export const createConnectLinkBody = z.object({
 /** A new connect link: the URL carries the one-time token and is shown only in this response. */
 export function connectLinkJson(link: { id: string; url: string; expiresAt: Date }, clientId: string) {
   return { id: link.id, clientId, url: link.url, expiresAt: iso(link.expiresAt) };
+}
+
+/** The body of POST /clients/{id}/syncs: `{ "kind": "incremental" | "full" }`, incremental by default. */
+export const startSyncBody = startSyncInput;
+
+export const syncStatusQuery = z.object({ limit: intParam(1, RECENT_RUNS_MAX, RECENT_RUNS_DEFAULT) });
+
+/** A sync run with its per-entity progress. */
+export function syncRunJson(run: SyncRunView) {
+  return {
+    id: run.id,
+    kind: run.kind,
+    status: run.status,
+    reason: run.reason,
+    queuedAt: iso(run.queuedAt),
+    startedAt: iso(run.startedAt),
+    finishedAt: iso(run.finishedAt),
+    attempts: run.attempts,
+    error: run.errorCode || run.error ? { code: run.errorCode, message: run.error } : null,
+    entities: run.entities.map((entity) => ({
+      entity: entity.entity,
+      status: entity.status,
+      phase: entity.phase,
+      rowsFetched: entity.rowsFetched,
+      rowsTotal: entity.rowsTotal,
+      rowsDeleted: entity.rowsDeleted,
+      requests: entity.requests,
+      rate: entity.rate,
+      etaSeconds: entity.etaSeconds,
+      startedAt: iso(entity.startedAt),
+      finishedAt: iso(entity.finishedAt),
+      error: entity.error,
+    })),
+  };
+}
+
+/** A client's portal connection, without anything secret. */
+export function connectionJson(connection: ClientConnection) {
+  return {
+    id: connection.id,
+    domain: connection.domain,
+    status: connection.status,
+    statusReason: connection.statusReason,
+    connectedAt: iso(connection.connectedAt),
+    lastSyncedAt: iso(connection.lastSyncedAt),
+  };
 }
 
 type ClientRow = typeof clients.$inferSelect;

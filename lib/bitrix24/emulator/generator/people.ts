@@ -19,6 +19,9 @@ const LAST_NAMES = [
   "Yakovlev", "Grigorieva", "Romanov", "Weber", "Schmidt", "Miller", "Wilson", "Becker", "Taylor",
 ];
 
+const FIRST_LOWER = FIRST_NAMES.map((n) => n.toLowerCase());
+const LAST_LOWER = LAST_NAMES.map((n) => n.toLowerCase());
+
 const COMPANY_WORDS = [
   "Nordic", "Vector", "Atlas", "Orion", "Delta", "Granite", "Polar", "Summit", "Baltic", "Vertex",
   "Aurora", "Ural", "Volga", "Titan", "Neva", "Zenith", "Altai", "Sibir", "Pioneer", "Meridian",
@@ -45,16 +48,15 @@ export interface Person {
 export function personOf(seed: number, key: number, countryCode: string): Person {
   const h = hash32(seed, key, 0x9e5);
   const h2 = hash32(h, 7);
-  const first = FIRST_NAMES[h % FIRST_NAMES.length];
-  const last = LAST_NAMES[(h >>> 8) % LAST_NAMES.length];
+  const fi = h % FIRST_NAMES.length;
+  const li = (h >>> 8) % LAST_NAMES.length;
   const hasPhone = (h2 & 0xff) < 235;
   const hasEmail = ((h2 >>> 8) & 0xff) < 170;
-  const digits = String(h2 % 1_000_000_000).padStart(9, "0");
   return {
-    first,
-    last,
-    phone: hasPhone ? `${countryCode}9${digits.slice(0, 2)}${digits.slice(2, 9)}` : null,
-    email: hasEmail ? `${first}.${last}${key % 997}@example.com`.toLowerCase() : null,
+    first: FIRST_NAMES[fi],
+    last: LAST_NAMES[li],
+    phone: hasPhone ? `${countryCode}9${100_000_000 + (h2 % 900_000_000)}` : null,
+    email: hasEmail ? `${FIRST_LOWER[fi]}.${LAST_LOWER[li]}${key % 997}@example.com` : null,
   };
 }
 
@@ -85,11 +87,10 @@ export function companyOf(seed: number, key: number, countryCode: string): Compa
   const legal = LEGAL[(h >>> 16) % LEGAL.length];
   const suffix = key % 89;
   const slug = `${word}-${noun}${suffix}`.toLowerCase();
-  const digits = String(h2 % 10_000_000).padStart(7, "0");
   return {
     title: `${word} ${noun}${suffix ? ` ${suffix}` : ""} ${legal}`,
     industry: INDUSTRIES[(h >>> 20) % INDUSTRIES.length],
-    phone: (h2 & 0xff) < 220 ? `${countryCode}495${digits}` : null,
+    phone: (h2 & 0xff) < 220 ? `${countryCode}495${1_000_000 + (h2 % 9_000_000)}` : null,
     email: ((h2 >>> 8) & 0xff) < 200 ? `info@${slug}.example` : null,
   };
 }

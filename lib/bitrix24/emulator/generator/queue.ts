@@ -102,9 +102,13 @@ export class DueQueue {
     this.contact[i] = contactId;
   }
 
-  /** Removes the earliest entry and returns [companyId, contactId]. */
-  pop(): [number, number] {
-    const out: [number, number] = [this.company[0], this.contact[0]];
+  /** The contact of the entry removed by the last pop(). */
+  poppedContact = 0;
+
+  /** Removes the earliest entry; returns its company (its contact is in poppedContact). */
+  pop(): number {
+    const company = this.company[0];
+    this.poppedContact = this.contact[0];
     const n = --this.n;
     const k = this.keys[n];
     const co = this.company[n];
@@ -124,7 +128,7 @@ export class DueQueue {
     this.keys[i] = k;
     this.company[i] = co;
     this.contact[i] = ct;
-    return out;
+    return company;
   }
 
   private grow(): void {

@@ -3,26 +3,29 @@
  * reproducible from its seed, byte for byte.
  */
 
-/** Mixes integers into a well-spread 32-bit hash (murmur3 finaliser over a running state). */
-export function hash32(...values: number[]): number {
-  let h = 0x9e3779b9;
-  for (const v of values) {
-    let k = Math.imul(v | 0, 0xcc9e2d51);
-    k = (k << 15) | (k >>> 17);
-    k = Math.imul(k, 0x1b873593);
-    h ^= k;
-    h = (h << 13) | (h >>> 19);
-    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
-    // Values above 2^32 (epoch ms) contribute their high part too.
-    const hi = Math.floor(v / 4294967296);
-    if (hi !== 0) h ^= Math.imul(hi | 0, 0x85ebca6b);
-  }
+/** Mixes up to three integers into a well-spread 32-bit hash (murmur3 steps); fixed arity keeps it allocation-free. */
+export function hash32(a: number, b = 0, c = 0): number {
+  let h = mix(0x9e3779b9, a);
+  h = mix(h, b);
+  h = mix(h, c);
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
   h = Math.imul(h, 0xc2b2ae35);
   h ^= h >>> 16;
   return h >>> 0;
+}
+
+function mix(h: number, v: number): number {
+  let k = Math.imul(v | 0, 0xcc9e2d51);
+  k = (k << 15) | (k >>> 17);
+  k = Math.imul(k, 0x1b873593);
+  h ^= k;
+  h = (h << 13) | (h >>> 19);
+  h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+  // Values beyond 32 bits (epoch milliseconds) contribute their high part too.
+  if (v > 0xffffffff || v < -0x80000000) h ^= Math.imul(Math.floor(v / 4294967296) | 0, 0x85ebca6b);
+  return h;
 }
 
 /** mulberry32: one 32-bit word of state, fast, and good enough for synthetic data. */

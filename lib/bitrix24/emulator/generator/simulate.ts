@@ -223,6 +223,13 @@ export class Simulation {
   private companySeq = 0;
   /** Latest activity time (≤ now) planned for the record being created: its LAST_ACTIVITY_TIME. */
   private lastAct = 0;
+  /** Scratch space for the stage path of the deal being created. */
+  private readonly pathT = new Float64Array(64);
+  private readonly pathStage: string[] = new Array(64).fill("");
+  private readonly pathCat = new Int32Array(64);
+  private readonly pathType = new Uint8Array(64);
+  private readonly steps = new Int32Array(64);
+  private readonly fractions = new Float64Array(64);
   /** Written events are recycled: millions of short-lived objects would otherwise keep the GC busy. */
   private readonly pool: Ev[] = [];
 
@@ -347,8 +354,8 @@ export class Simulation {
     while (this.due.peek() < t - 120 * DAY) this.due.pop();
     let cust: Customer | null = null;
     if (this.due.peek() <= t) {
-      const [company, contact] = this.due.pop();
-      cust = { company, contact };
+      const company = this.due.pop();
+      cust = { company, contact: this.due.poppedContact };
     }
     if (cust ? rng.chance(0.3) : rng.chance(P.leadShare)) {
       this.startLead(t, true, cust);
@@ -604,15 +611,26 @@ export class Simulation {
     }
     const horizon = outcome === OPEN ? t + Math.min(300, rng.lognormal(P.cycleDays * 0.6, 0.8)) * DAY : closeT;
 
-    // Stage path: [time, stage, category, TYPE_ID, semantic].
-    const path: { t: number; stage: string; cat: number; type: number; sem: string }[] = [];
+    // Stage path after creation, in scratch arrays (one deal at a time): time, stage, category, TYPE_ID.
+    const pt = this.pathT;
+    const ps = this.pathStage;
+    const pc = this.pathCat;
+    const py = this.pathType;
+    let len = 0;
+    const push = (time: number, stageId: string, cat: number, type: number) => {
+      pt[len] = time;
+      ps[len] = stageId;
+      pc[len] = cat;
+      py[len] = type;
+      len++;
+    };
     let pipeline = first;
     let lo = t;
     const hi = Math.min(horizon, closeT);
     if (moved) {
       const tm = sec(cal.toWork(t + (hi - t) * rng.range(0.02, 0.2)));
       if (tm < hi) {
-        path.push({ t: tm, stage: target.process[0], cat: target.id, type: 5, sem: "P" });
+        push(tm, target.process[0], target.id, 5);
         lo = tm;
       }
       pipeline = target;
@@ -622,25 +640,31 @@ export class Simulation {
     if (outcome === WON) reach = sameDay || jump ? 0 : k - 1;
     else if (outcome === LOST) reach = rng.int(k);
     else if (!stuck && k > 1) reach = 1 + rng.int(k - 1);
-    const steps: number[] = [];
-    for (let j = 1; j <= reach; j++) if (rng.chance(outcome === WON ? 0.7 : 0.78)) steps.push(j);
-    if (outcome === OPEN && !stuck && steps.length === 0 && reach > 0) steps.push(1);
-    if (steps.length) {
-      const fr = steps.map(() => rng.next()).sort((a, b) => a - b);
-      let prev = lo;
-      for (let i = 0; i < steps.length; i++) {
-        let ti = sec(cal.toWork(lo + (hi - lo) * fr[i]));
-        if (ti <= prev) ti = prev + SEC;
-        if (ti >= hi) break;
-        path.push({ t: ti, stage: pipeline.process[steps[i]], cat: pipeline.id, type: 2, sem: "P" });
-        prev = ti;
+    const steps = this.steps;
+    const fr = this.fractions;
+    let nSteps = 0;
+    for (let j = 1; j <= reach; j++) if (rng.chance(outcome === WON ? 0.7 : 0.78)) steps[nSteps++] = j;
+    if (outcome === OPEN && !stuck && nSteps === 0 && reach > 0) steps[nSteps++] = 1;
+    for (let i = 0; i < nSteps; i++) {
+      // Insertion sort: a handful of values.
+      const x = rng.next();
+      let j = i;
+      while (j > 0 && fr[j - 1] > x) {
+        fr[j] = fr[j - 1];
+        j--;
       }
+      fr[j] = x;
     }
-    if (outcome === WON) path.push({ t: closeT, stage: pipeline.won, cat: pipeline.id, type: 3, sem: "S" });
-    else if (outcome === LOST) {
-      const stage = pipeline.apology && rng.chance(0.25) ? pipeline.apology : pipeline.lose;
-      path.push({ t: closeT, stage, cat: pipeline.id, type: 3, sem: "F" });
+    let prev = lo;
+    for (let i = 0; i < nSteps; i++) {
+      let ti = sec(cal.toWork(lo + (hi - lo) * fr[i]));
+      if (ti <= prev) ti = prev + SEC;
+      if (ti >= hi) break;
+      push(ti, pipeline.process[steps[i]], pipeline.id, 2);
+      prev = ti;
     }
+    if (outcome === WON) push(closeT, pipeline.won, pipeline.id, 3);
+    else if (outcome === LOST) push(closeT, pipeline.apology && rng.chance(0.25) ? pipeline.apology : pipeline.lose, pipeline.id, 3);
 
     let stage = first.process[0];
     let category = first.id;
@@ -648,14 +672,15 @@ export class Simulation {
     let movedT = t;
     let closed = false;
     this.dealHistory(t, id, 1, stage, "P", category);
-    for (const m of path) {
-      if (m.t > now) break;
-      this.dealHistory(m.t, id, m.type, m.stage, m.sem, m.cat);
-      stage = m.stage;
-      category = m.cat;
-      semantic = m.sem;
-      movedT = m.t;
-      closed = m.type === 3;
+    for (let i = 0; i < len; i++) {
+      if (pt[i] > now) break;
+      const sem = py[i] === 3 ? (outcome === WON ? "S" : "F") : "P";
+      this.dealHistory(pt[i], id, py[i], ps[i], sem, pc[i]);
+      stage = ps[i];
+      category = pc[i];
+      semantic = sem;
+      movedT = pt[i];
+      closed = py[i] === 3;
     }
 
     // Activities: the request that created a direct deal, robot to-dos on stage entry, then the work on it.
@@ -663,11 +688,11 @@ export class Simulation {
     if (c.channel !== CH_MANUAL) this.inbound(OWNER_DEAL, id, t, c.channel, c.assigned, P);
     if (P.autoComplete > 0) {
       let entry = t;
-      for (let i = 0; i <= path.length; i++) {
-        const leave = i < path.length ? path[i].t : Infinity;
+      for (let i = 0; i <= len; i++) {
+        const leave = i < len ? pt[i] : Infinity;
         if (entry <= now && rng.chance(P.autoComplete)) this.robotTodo(id, entry, leave, c.assigned, P);
-        if (i < path.length && path[i].type === 3) break;
-        if (i < path.length) entry = path[i].t;
+        if (i < len && py[i] === 3) break;
+        if (i < len) entry = pt[i];
       }
     }
     const closeAt = closed ? closeT : Infinity;

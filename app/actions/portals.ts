@@ -55,6 +55,7 @@ export const claimPortalAction = tenantFormAction(
   async ({ clientId, code }, ctx): Promise<FormState> => {
     await claimPortal(ctx, clientId, code);
     revalidatePath(`/clients/${clientId}`);
-    return { status: "success", message: (await getTranslations("portals"))("claimed") };
+    // The card turns into the connected state, so the message travels in the URL like the OAuth flow's.
+    redirect(`/clients/${clientId}?portal=claimed#portal`);
   },
 );

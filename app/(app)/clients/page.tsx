@@ -3,7 +3,7 @@ import { redirect } from "next/navigation";
 import { getFormatter, getTranslations } from "next-intl/server";
 import { ClientStatusBadge } from "@/components/clients/client-status-badge";
 import { ButtonLink, buttonClass } from "@/components/ui/button";
-import { Card, EmptyState, PageHeader } from "@/components/ui/card";
+import { EmptyState, PageHeader } from "@/components/ui/card";
 import { can } from "@/lib/server/permissions";
 import { CLIENT_FILTERS, CLIENT_PAGE_SIZE, listClients, type ClientFilter } from "@/lib/server/services/clients";
 import { getPageTenantContext } from "@/lib/server/session";
@@ -96,7 +96,7 @@ export default async function ClientsPage({ searchParams }: { searchParams: Prom
           />
         )
       ) : (
-        <Card className="p-0">
+        <div className="rounded-lg border border-slate-200 bg-white shadow-sm">
           <p className="border-b border-slate-200 px-5 py-3 text-sm text-slate-600" role="status">
             {t("count", { count: total })}
           </p>
@@ -132,7 +132,7 @@ export default async function ClientsPage({ searchParams }: { searchParams: Prom
               </tbody>
             </table>
           </div>
-        </Card>
+        </div>
       )}
 
       {pages > 1 && (

@@ -5,7 +5,7 @@ import { getFormatter, getTranslations } from "next-intl/server";
 import { getDb } from "@/db";
 import { Alert } from "@/components/ui/alert";
 import { buttonClass } from "@/components/ui/button";
-import { Badge, Card, EmptyState, PageHeader } from "@/components/ui/card";
+import { Badge, EmptyState, PageHeader } from "@/components/ui/card";
 import { isSmtpConfigured } from "@/lib/server/mail";
 import { isOutboxEnabled, listOutbox } from "@/lib/server/services/outbox";
 
@@ -34,7 +34,7 @@ export default async function OutboxPage() {
       {messages.length === 0 ? (
         <EmptyState title={t("empty")} />
       ) : (
-        <Card className="overflow-x-auto p-0">
+        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
           <table className="w-full text-left text-sm">
             <thead className="border-b border-slate-200 text-xs uppercase text-slate-500">
               <tr>
@@ -69,7 +69,7 @@ export default async function OutboxPage() {
               ))}
             </tbody>
           </table>
-        </Card>
+        </div>
       )}
     </div>
   );

@@ -1,6 +1,6 @@
-import { asc, eq } from "drizzle-orm";
+import { asc, eq, sql } from "drizzle-orm";
 import { z } from "zod";
-import type { Db, Tx } from "@/db";
+import { queryRows, type Db, type Tx } from "@/db";
 import { memberships, orgs, users } from "@/db/schema";
 import { requiredText } from "@/lib/validation";
 import { recordAudit } from "../audit-log";
@@ -68,4 +68,26 @@ export async function renameOrg(ctx: TenantContext, input: OrgInput) {
  */
 export function lockOrg(tx: Tx, orgId: string) {
   return tx.select({ id: orgs.id, name: orgs.name }).from(orgs).where(eq(orgs.id, orgId)).for("update");
+}
+
+/**
+ * Every org with its member and client counts, oldest first. Crosses tenants, so it is for the operator CLI only,
+ * never for a request.
+ */
+export async function unsafeListAllOrgs(db: Db) {
+  const rows = await queryRows<{ id: string; name: string; created_at: string | Date; members: number | string; clients: number | string }>(
+    db,
+    sql`select o.id, o.name, o.created_at,
+          (select count(*) from memberships m where m.org_id = o.id) as members,
+          (select count(*) from clients c where c.org_id = o.id) as clients
+        from orgs o
+        order by o.created_at, o.id`,
+  );
+  return rows.map((row) => ({
+    id: row.id,
+    name: row.name,
+    createdAt: new Date(row.created_at),
+    members: Number(row.members),
+    clients: Number(row.clients),
+  }));
 }

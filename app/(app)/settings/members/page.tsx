@@ -97,6 +97,7 @@ export default async function MembersPage() {
                               title={t("removeTitle", { name: member.name })}
                               text={t("removeText", { name: member.name })}
                               confirmLabel={t("removeConfirm")}
+                              variant="secondary"
                             />
                           )}
                         </td>

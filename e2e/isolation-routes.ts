@@ -40,6 +40,12 @@ export const ISOLATION_TARGETS: IsolationTarget[] = [
     url: (ids) => `/api/v1/clients/${ids.clientId}/connect-links`,
     body: () => ({ expiresInDays: 7 }),
   },
+  {
+    route: "/api/v1/clients/[id]/metrics",
+    method: "GET",
+    auth: "apiKey",
+    url: (ids) => `/api/v1/clients/${ids.clientId}/metrics?from=2020-01&to=2030-12`,
+  },
   { route: "/api/v1/clients/[id]/syncs", method: "GET", auth: "apiKey", url: (ids) => `/api/v1/clients/${ids.clientId}/syncs` },
   {
     route: "/api/v1/clients/[id]/syncs",

@@ -2,11 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
 import { createTestDatabase, testDbKind } from "@/db/testing";
 import type { Database } from "@/db";
-import { auditLog, clients, connectLinks, portalConnections, syncProgress, syncRuns } from "@/db/schema";
+import { auditLog, clients, connectLinks, metricSnapshots, portalConnections, syncProgress, syncRuns } from "@/db/schema";
 import * as clientRoutes from "@/app/api/v1/clients/route";
 import * as clientRoute from "@/app/api/v1/clients/[id]/route";
 import * as connectLinkRoute from "@/app/api/v1/clients/[id]/connect-links/route";
 import * as syncRoute from "@/app/api/v1/clients/[id]/syncs/route";
+import * as metricsRoute from "@/app/api/v1/clients/[id]/metrics/route";
 import { apiRuntime } from "./api";
 import { createApiKey, revokeApiKey } from "./services/api-keys";
 import { createClient } from "./services/clients";
@@ -447,5 +448,110 @@ describe(`public API v1: syncs (${testDbKind})`, () => {
     expect(reauth.status).toBe(409);
     expect(reauth.json.error.message).toContain("needs_reauth");
     expect(await runsOf(a.org.id)).toEqual([]);
+  });
+});
+
+describe(`public API v1: metric history (${testDbKind})`, () => {
+  let database: Database;
+  let db: Database["db"];
+  let key: string;
+  let keyB: string;
+  let clientId: string;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    db = database.db;
+    apiRuntime.getDb = async () => db;
+    const a = await makeOrg(db, "A");
+    const b = await makeOrg(db, "B");
+    key = (await createApiKey(a.ctx, { name: "A", scope: "read" })).key;
+    keyB = (await createApiKey(b.ctx, { name: "B" })).key;
+    clientId = (await createClient(a.ctx, { name: "Alpha", baseCurrency: "EUR" })).id;
+    const clientB = await createClient(b.ctx, { name: "Beta" });
+    const snapshot = (metric: string, month: string, value: number | null, numerator: number | null = null, denominator: number | null = null) => ({
+      orgId: a.org.id,
+      clientId,
+      metric,
+      month,
+      value,
+      numerator,
+      denominator,
+      definitionVersion: 1,
+    });
+    await db.insert(metricSnapshots).values([
+      snapshot("avg_deal_size", "2024-02-01", 150000, 3000000, 20),
+      snapshot("lead_conversion", "2024-03-01", 14.1, 31, 220),
+      snapshot("lead_conversion", "2024-01-01", 12.5, 25, 200),
+      snapshot("lead_conversion", "2024-02-01", null, 0, 0),
+      snapshot("response_time", "2024-01-01", 42),
+      snapshot("sales_cycle", "2023-12-01", 18.5, 370, 20),
+      { ...snapshot("lead_conversion", "2024-01-01", 99, 99, 100), orgId: b.org.id, clientId: clientB.id },
+    ]);
+  });
+  afterAll(async () => {
+    await database?.close();
+  });
+
+  const history = (query: string, options: { key?: string; headers?: Record<string, string> } = {}) =>
+    call(metricsRoute.GET, `/api/v1/clients/${clientId}/metrics${query}`, { key: options.key ?? key, params: { id: clientId }, headers: options.headers });
+
+  it("returns the stored months by metric, then month, with units from the definitions", async () => {
+    const { status, json } = await history("");
+    expect(status).toBe(200);
+    expect(json).toEqual({
+      clientId,
+      currency: "EUR",
+      from: null,
+      to: null,
+      metrics: [
+        { key: "lead_conversion", period: "2024-01", value: 12.5, numerator: 25, denominator: 200, unit: "percent" },
+        { key: "lead_conversion", period: "2024-02", value: null, numerator: 0, denominator: 0, unit: "percent" },
+        { key: "lead_conversion", period: "2024-03", value: 14.1, numerator: 31, denominator: 220, unit: "percent" },
+        { key: "response_time", period: "2024-01", value: 42, numerator: null, denominator: null, unit: "minutes" },
+        { key: "sales_cycle", period: "2023-12", value: 18.5, numerator: 370, denominator: 20, unit: "days" },
+        { key: "avg_deal_size", period: "2024-02", value: 150000, numerator: 3000000, denominator: 20, unit: "money" },
+      ],
+    });
+  });
+
+  it("filters by range (both ends included) and by metric", async () => {
+    const ranged = await history("?from=2024-01&to=2024-02");
+    expect(ranged.json.from).toBe("2024-01");
+    expect(ranged.json.metrics.map((m: { key: string; period: string }) => `${m.key}@${m.period}`)).toEqual([
+      "lead_conversion@2024-01",
+      "lead_conversion@2024-02",
+      "response_time@2024-01",
+      "avg_deal_size@2024-02",
+    ]);
+    const one = await history("?metric=avg_deal_size,lead_conversion&from=2024-02");
+    expect(one.json.metrics.map((m: { key: string; period: string }) => `${m.key}@${m.period}`)).toEqual([
+      "lead_conversion@2024-02",
+      "lead_conversion@2024-03",
+      "avg_deal_size@2024-02",
+    ]);
+    expect((await history("?from=2030-01")).json.metrics).toEqual([]);
+  });
+
+  it("answers 422 for bad months, a reversed range and unknown metrics", async () => {
+    const bad = await history("?from=2024-13&to=March");
+    expect(bad.status).toBe(422);
+    expect(bad.json.error.fields).toEqual({ from: "Enter a month as YYYY-MM.", to: "Enter a month as YYYY-MM." });
+    const reversed = await history("?from=2024-05&to=2024-01");
+    expect(reversed.status).toBe(422);
+    expect(reversed.json.error.fields).toEqual({ from: "“from” must not be later than “to”." });
+    const unknown = await history("?metric=lead_conversion,nps");
+    expect(unknown.status).toBe(422);
+    expect(Object.keys(unknown.json.error.fields)).toEqual(["metric"]);
+    const ru = await history("?from=2024-1", { headers: { "accept-language": "ru" } });
+    expect(ru.json.error.fields.from).toMatch(/[а-я]/);
+  });
+
+  it("answers 404 to another org's key and to ids that are not this org's clients", async () => {
+    const foreign = await history("", { key: keyB });
+    expect(foreign.status).toBe(404);
+    expect(foreign.json).toEqual({ error: { code: "not_found", message: "Not found." } });
+    for (const id of ["nope", "00000000-0000-0000-0000-000000000000"]) {
+      const response = await call(metricsRoute.GET, `/api/v1/clients/${id}/metrics`, { key, params: { id } });
+      expect(response.status).toBe(404);
+    }
   });
 });

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { clients } from "@/db/schema";
+import { isMetricKey, isMonthKey, type MetricKey } from "@/lib/metrics";
 import { CLIENT_FILTERS, clientInput } from "./services/clients";
 import { CONNECT_LINK_DEFAULT_DAYS, CONNECT_LINK_MAX_DAYS, type ClientConnection } from "./services/portals";
 import { RECENT_RUNS_DEFAULT, RECENT_RUNS_MAX, startSyncInput, type SyncRunView } from "./services/syncs";
@@ -49,6 +50,32 @@ export const createConnectLinkBody = z.object({
 export function connectLinkJson(link: { id: string; url: string; expiresAt: Date }, clientId: string) {
   return { id: link.id, clientId, url: link.url, expiresAt: iso(link.expiresAt) };
 }
+
+const monthParam = z
+  .string()
+  .trim()
+  .refine((value) => isMonthKey(value), { error: "month" })
+  .optional();
+
+/**
+ * The query of GET /clients/{id}/metrics: `from` and `to` as `YYYY-MM` (both optional, `from` not after `to`) and
+ * `metric`, a comma-separated list of metric keys.
+ */
+export const metricHistoryQuery = z
+  .object({
+    from: monthParam,
+    to: monthParam,
+    metric: z
+      .string()
+      .optional()
+      .transform((value) => (value ?? "").split(",").map((key) => key.trim()).filter(Boolean))
+      .refine((keys) => keys.every((key) => isMetricKey(key)), { error: "metricUnknown" })
+      .transform((keys) => [...new Set(keys)] as MetricKey[]),
+  })
+  .superRefine((query, ctx) => {
+    // Month keys compare correctly as text.
+    if (query.from && query.to && query.from > query.to) ctx.addIssue({ code: "custom", path: ["from"], message: "monthRange" });
+  });
 
 /** The body of POST /clients/{id}/syncs: `{ "kind": "incremental" | "full" }`, incremental by default. */
 export const startSyncBody = startSyncInput;

@@ -1,6 +1,7 @@
 import type { CliCommand } from "../types";
+import { apiKeyCreate, apiKeyList, apiKeyRevoke } from "./api-keys";
 import { orgList } from "./org-list";
 import { userCreate } from "./user-create";
 
 /** Every operator command, in the order `--help` lists them. */
-export const COMMANDS: CliCommand[] = [userCreate, orgList];
+export const COMMANDS: CliCommand[] = [userCreate, orgList, apiKeyCreate, apiKeyList, apiKeyRevoke];

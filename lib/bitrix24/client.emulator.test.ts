@@ -32,7 +32,6 @@ import {
   leadRecord,
   parseRows,
   stageHistoryRecord,
-  userRecord,
 } from "./transforms";
 
 const T0 = Date.UTC(2026, 0, 15, 9, 0, 0);
@@ -179,7 +178,7 @@ describe("exportList against the emulator", () => {
     "survives 500s, 503s, HTML pages, hangs and cut JSON, and a token expiry mid-run (seed %i)",
     async (seed) => {
       const n = 30_000;
-      const { e, client, portal, tokens, requests } = await setup({ deals: n, timeoutMs: 300 });
+      const { e, client, portal, tokens, requests } = await setup({ deals: n, timeoutMs: 1000 });
       portal.setFaults({ seed, error500: 0.1, overload503: 0.1, htmlError: 0.08, hang: 0.05, malformedJson: 0.07 });
       const ids = await exportDealIds(client, (i) => {
         if (i === 2) portal.expireTokens();
@@ -294,7 +293,6 @@ describe("transforms on generated data", () => {
     expect(dealHistory.every((h) => h.stageId !== null && h.createdAt !== null)).toBe(true);
     const leadHistory = parseRows(stageHistoryRecord, await all("crm.stagehistory.list", { entityTypeId: 1 }));
     expect(leadHistory).toHaveLength(portal.info().counts.leadHistory);
-    expect(parseRows(userRecord, await all("user.get"))).toHaveLength(portal.info().counts.user);
 
     const users = await listUsers(client);
     expect(users.length).toBe(portal.info().counts.user);

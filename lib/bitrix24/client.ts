@@ -261,7 +261,15 @@ export function createBitrix24Client(options: ClientOptions): Bitrix24Client {
                 ? err.operatingResetAt
                 : Math.ceil(nowSec + 60);
             if ((until - nowSec) * 1000 > maxOperatingWaitMs || operatingWaits >= 3) {
-              throw new Bitrix24Error({ ...err, kind: "operating_limit", operatingResetAt: until, cause: err });
+              throw new Bitrix24Error({
+                kind: "operating_limit",
+                code: err.code,
+                description: err.description,
+                status: err.status,
+                method,
+                operatingResetAt: until,
+                cause: err,
+              });
             }
             operatingWaits++;
             limiter.pauseMethod(method, until);

@@ -204,7 +204,7 @@ describe("exportList: broken chains", () => {
           5: { status: 503, body: { error: "QUERY_LIMIT_EXCEEDED", error_description: "" } },
         },
       },
-      { timeoutMs: 200 },
+      { timeoutMs: 1000 },
     );
     const pages = await collect(client.exportList({ method: "crm.deal.list" }));
     expect(idsOf(pages)).toEqual(ids);

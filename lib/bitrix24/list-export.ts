@@ -29,7 +29,10 @@ export interface BatchRunner {
 }
 
 export interface ExportListOptions<T = Record<string, unknown>> {
-  /** A list method: crm.deal.list, crm.activity.list, crm.stagehistory.list, crm.item.list, user.get… */
+  /**
+   * A list method that honours `order`, `filter[>ID]` and `start=-1`: crm.deal/lead/contact/company/activity.list,
+   * crm.stagehistory.list, crm.item.list. (user.get pages differently: use listUsers for it.)
+   */
   method: string;
   /** Fields to fetch; the ID field is added when missing. Keep it minimal: every field costs server time. */
   select?: string[];

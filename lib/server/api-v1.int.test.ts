@@ -1,3 +1,5 @@
+import fs from "node:fs";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
 import { createTestDatabase, testDbKind } from "@/db/testing";
@@ -19,6 +21,17 @@ import { makePortalConnection } from "./sync/testing";
  * Tenant isolation, authentication, validation and error shapes are checked at this level; e2e/api.spec.ts repeats
  * the essentials over HTTP.
  */
+
+const reference = JSON.parse(fs.readFileSync(path.join("public", "openapi.json"), "utf8")) as {
+  components: { schemas: Record<string, { properties?: Record<string, unknown> }> };
+};
+
+/** The response has exactly the fields public/openapi.json documents for the schema. */
+function expectDocumented(value: Record<string, unknown>, schema: string) {
+  const properties = reference.components.schemas[schema]?.properties;
+  expect(properties, schema).toBeDefined();
+  expect(Object.keys(value).sort(), schema).toEqual(Object.keys(properties!).sort());
+}
 
 type Handler = (request: Request, segment?: { params: Promise<Record<string, string>> }) => Promise<Response>;
 
@@ -77,6 +90,8 @@ describe(`public API v1: clients (${testDbKind})`, () => {
     expect(status).toBe(200);
     expect(headers.get("cache-control")).toBe("no-store");
     expect(json.total).toBe(2);
+    expectDocumented(json, "ClientList");
+    expectDocumented(json.clients[0], "Client");
     expect(json.clients.map((c: { name: string }) => c.name)).toEqual(["Alpha Trading", "Beta Prospect"]);
     expect(json.clients[0]).toEqual({
       id: clientA.id,
@@ -281,6 +296,7 @@ describe(`public API v1: connect links (${testDbKind})`, () => {
     });
     expect(created.status).toBe(201);
     const link = created.json.connectLink;
+    expectDocumented(link, "ConnectLink");
     expect(link).toEqual({ id: expect.any(String), clientId: clientA.id, url: expect.stringMatching(/\/connect\/[\w-]{20,}$/), expiresAt: expect.stringMatching(/Z$/) });
     const days = (Date.parse(link.expiresAt) - Date.now()) / 86_400_000;
     expect(days).toBeGreaterThan(2.99);
@@ -410,6 +426,10 @@ describe(`public API v1: syncs (${testDbKind})`, () => {
 
     const status = await call(syncRoute.GET, `${path}?limit=5`, { key: readKey, params });
     expect(status.status).toBe(200);
+    expectDocumented(status.json, "SyncStatus");
+    expectDocumented(status.json.connection, "Connection");
+    expectDocumented(status.json.current, "SyncRun");
+    expectDocumented(status.json.current.entities[0], "SyncEntity");
     expect(status.json.current).toMatchObject({ id: runId, status: "running", kind: "full", attempts: 1, startedAt: "2030-01-01T10:00:00.000Z" });
     expect(status.json.current.entities.map((e: { entity: string }) => e.entity)).toEqual(["lead", "deal", "activity"]);
     expect(status.json.current.entities[1]).toEqual({
@@ -497,6 +517,8 @@ describe(`public API v1: metric history (${testDbKind})`, () => {
   it("returns the stored months by metric, then month, with units from the definitions", async () => {
     const { status, json } = await history("");
     expect(status).toBe(200);
+    expectDocumented(json, "MetricHistory");
+    for (const row of json.metrics) expectDocumented(row, "MetricPoint");
     expect(json).toEqual({
       clientId,
       currency: "EUR",

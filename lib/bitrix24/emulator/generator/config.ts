@@ -475,7 +475,8 @@ export function fieldValue(f: FieldRuntime, rng: Rng, t: number, cal: Calendar, 
     case "string":
       return f.name === "UF_CRM_CONTRACT_NO" ? `C-${new Date(t).getUTCFullYear()}-${1000 + rng.int(9000)}` : rng.pick(f.texts);
     case "double":
-      return Math.round(rng.lognormal(20, 0.8) * 100) / 100;
+      // Whole numbers: small integers are stored unboxed by V8, fractions would cost a heap number each.
+      return Math.round(rng.lognormal(20, 0.8));
     case "enumeration":
       return f.optionBase + rng.int(5);
     case "date":

@@ -34,7 +34,20 @@ const COMPANY_NOUNS = [
 
 const LEGAL = ["LLC", "JSC", "Ltd", "Group", "& Co", "Inc"];
 
+const CITIES = [
+  "Moscow", "Kazan", "Samara", "Perm", "Omsk", "Tula", "Tver", "Sochi", "Ufa", "Tomsk", "Kursk", "Orel", "Penza",
+  "Minsk", "Almaty", "Riga", "Vilnius", "Tallinn", "Berlin", "Warsaw", "Prague", "Vienna", "Sofia", "Baku", "Yerevan",
+];
+
 export const INDUSTRIES = ["IT", "MANUFACTURING", "TELECOM", "FINANCE", "DELIVERY", "CONSULTING", "ENTERTAINMENT", "GOVERNMENT", "OTHER"];
+
+/**
+ * Phone numbers are a bijection of the key (multiplying by a prime coprime to the range), so two people
+ * share a number only when they are the same person: duplicates come from keys, never from collisions.
+ */
+function uniqueNumber(key: number, seed: number, range: number, prime: number): number {
+  return (((key % range) * prime + (seed >>> 0)) % range + range) % range;
+}
 
 /** Identity of a private person. */
 export interface Person {
@@ -55,8 +68,8 @@ export function personOf(seed: number, key: number, countryCode: string): Person
   return {
     first: FIRST_NAMES[fi],
     last: LAST_NAMES[li],
-    phone: hasPhone ? `${countryCode}9${100_000_000 + (h2 % 900_000_000)}` : null,
-    email: hasEmail ? `${FIRST_LOWER[fi]}.${LAST_LOWER[li]}${key % 997}@example.com` : null,
+    phone: hasPhone ? `${countryCode}9${100_000_000 + uniqueNumber(key, seed, 900_000_000, 48_271)}` : null,
+    email: hasEmail ? `${FIRST_LOWER[fi]}.${LAST_LOWER[li]}.${key}@example.com` : null,
   };
 }
 
@@ -85,13 +98,14 @@ export function companyOf(seed: number, key: number, countryCode: string): Compa
   const word = COMPANY_WORDS[h % COMPANY_WORDS.length];
   const noun = COMPANY_NOUNS[(h >>> 8) % COMPANY_NOUNS.length];
   const legal = LEGAL[(h >>> 16) % LEGAL.length];
-  const suffix = key % 89;
-  const slug = `${word}-${noun}${suffix}`.toLowerCase();
+  const city = CITIES[(h >>> 20) % CITIES.length];
+  // Under 65 536 distinct titles: names repeat across cities as real ones do, and the store can
+  // dictionary-encode them.
   return {
-    title: `${word} ${noun}${suffix ? ` ${suffix}` : ""} ${legal}`,
-    industry: INDUSTRIES[(h >>> 20) % INDUSTRIES.length],
-    phone: (h2 & 0xff) < 220 ? `${countryCode}495${1_000_000 + (h2 % 9_000_000)}` : null,
-    email: ((h2 >>> 8) & 0xff) < 200 ? `info@${slug}.example` : null,
+    title: `${word} ${noun} ${city} ${legal}`,
+    industry: INDUSTRIES[(h2 >>> 16) % INDUSTRIES.length],
+    phone: (h2 & 0xff) < 220 ? `${countryCode}495${1_000_000 + uniqueNumber(key, seed, 9_000_000, 7_919)}` : null,
+    email: ((h2 >>> 8) & 0xff) < 200 ? `info@${word.toLowerCase()}-${noun.toLowerCase()}-${key}.example` : null,
   };
 }
 

@@ -448,7 +448,9 @@ export class Simulation {
     let movedT = t0;
     let closeT = Infinity;
     if (converting) {
-      let tc = cal.toWork((answered ? respT : t0) + rng.lognormal(Math.max(0.3, P.cycleDays * 0.12), 1) * DAY);
+      // Capped: a lead waits in the reorder buffer until it converts, so long tails would cost memory.
+      const delay = Math.min(30, rng.lognormal(Math.max(0.3, P.cycleDays * 0.12), 1));
+      let tc = cal.toWork((answered ? respT : t0) + delay * DAY);
       // The deal must exist by now: late arrivals convert quickly.
       if (tc > now) tc = sec(t0 + (now - t0) * rng.range(0.3, 0.95));
       closeT = sec(Math.min(now, Math.max(tc, t0 + SEC)));

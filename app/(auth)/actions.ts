@@ -25,8 +25,8 @@ import {
 } from "@/lib/server/services/accounts";
 import { emailAddress, newPassword } from "@/lib/validation";
 
-/** Sign-ups per client address per hour. */
-const SIGN_UP_LIMIT = { perIp: 10, windowSeconds: 60 * 60 };
+/** Sign-ups per client address per hour (SIGNUP_LIMIT_PER_HOUR raises it, e.g. for a training room or the browser tests). */
+const SIGN_UP_LIMIT = { perIp: Number(process.env.SIGNUP_LIMIT_PER_HOUR) || 10, windowSeconds: 60 * 60 };
 
 function safeNext(value: FormDataEntryValue | null): string {
   const next = typeof value === "string" ? value : "";

@@ -30,3 +30,16 @@ export async function hitRateLimit(
     retryAfterSeconds: Math.max(0, Math.ceil((windowEnd - now.getTime()) / 1000)),
   };
 }
+
+/**
+ * Whether `key` has already used up `limit` attempts in its current window, without counting one. For limits on
+ * failures: check first, count only when the attempt fails.
+ */
+export async function isRateLimited(db: Db, key: string, limit: number, windowSeconds: number, now = new Date()): Promise<boolean> {
+  const [row] = await queryRows<{ count: number }>(
+    db,
+    sql`select count from rate_limits
+        where key = ${key} and window_start > ${now.toISOString()}::timestamptz - make_interval(secs => ${windowSeconds})`,
+  );
+  return Boolean(row) && Number(row.count) >= limit;
+}

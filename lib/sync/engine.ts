@@ -123,6 +123,11 @@ function defaultSleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+/** Errors that end the whole run at once (the store lost its right to write, say). */
+function isFatal(error: unknown): boolean {
+  return typeof error === "object" && error !== null && (error as { fatal?: unknown }).fatal === true;
+}
+
 function describe(error: unknown): { kind: string; message: string } {
   if (error instanceof Bitrix24Error) return { kind: error.kind, message: error.message };
   if (error instanceof Error) return { kind: "internal", message: error.message };
@@ -179,6 +184,9 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
 
     const entities = options.entities ?? RECORD_ENTITIES;
     await Promise.all(entities.map((entity) => syncEntity(RECORD_SPECS[entity])));
+  } catch (error) {
+    // A connection-level failure is the run's outcome, not an exception.
+    if (signal.aborted || error !== connectionFailure) throw error;
   } finally {
     signal.removeEventListener("abort", onOuterAbort);
   }
@@ -235,7 +243,7 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
         await store.setProgress(entity, { status: "done", requests: client.requests - before, finished: true });
         outcomes.push({ entity, status: "done", rows: 0, deleted: 0, requests: client.requests - before, total: null, reconciled: false, ms: now() - t0 });
       } catch (error) {
-        if (signal.aborted) throw error;
+        if (signal.aborted || isFatal(error)) throw error;
         stopFor(error);
         const skipped = isBitrix24Error(error, ...ACCESS_KINDS);
         const info = describe(error);
@@ -308,6 +316,20 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
     let reconciled = false;
 
     const opened = await store.openEntity(entity, options.kind === "full");
+    if (opened.progress.status === "done") {
+      // A resumed run: this list was finished before the interruption.
+      outcomes.push({
+        entity,
+        status: "done",
+        rows: opened.progress.rowsFetched,
+        deleted: opened.progress.rowsDeleted,
+        requests: opened.progress.requests,
+        total: opened.progress.rowsTotal,
+        reconciled: false,
+        ms: 0,
+      });
+      return;
+    }
     let cursor: EntityCursor = opened.cursor;
     let rowsFetched = opened.progress.rowsFetched;
     let rowsDeleted = opened.progress.rowsDeleted;
@@ -422,6 +444,10 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
       });
     } catch (error) {
       if (signal.aborted) throw error;
+      if (isFatal(error)) {
+        runController.abort(error);
+        throw error;
+      }
       stopFor(error);
       outcomeStatus = "failed";
       errorInfo = describe(error);

@@ -51,7 +51,10 @@ export interface ProgressUpdate {
 }
 
 export interface StoredProgress {
+  /** Where this run left the entity ("pending" when new). */
+  status: "pending" | "running" | "done" | "failed" | "skipped";
   rowsFetched: number;
+  rowsTotal: number | null;
   rowsDeleted: number;
   requests: number;
   /** True when this run had already started this entity (a resumed run). */

@@ -10,7 +10,7 @@ import { runSync, type CountingClient, type SyncResult } from "@/lib/sync/engine
 import type { RecordEntity } from "@/lib/sync/entities";
 import { createPgRateLimiter, PLAN_LIMITS } from "./pg-limiter";
 import { createPgSyncStore } from "./pg-store";
-import type { ClaimedRun, RunOutcome } from "./runs";
+import { leaseSeconds, type ClaimedRun, type RunOutcome } from "./runs";
 
 export interface SyncPortalInput {
   database: Database;
@@ -24,6 +24,8 @@ export interface SyncPortalInput {
   timeoutMs?: number;
   /** Lists to sync (default all). */
   entities?: readonly RecordEntity[];
+  /** The lease holder of this run: writes are fenced by it. */
+  holder?: string;
   log?: (message: string) => void;
 }
 
@@ -91,7 +93,12 @@ export async function syncPortal(input: SyncPortalInput): Promise<RunOutcome> {
   try {
     result = await runSync({
       kind: run.kind,
-      store: createPgSyncStore(db, { orgId: run.orgId, connectionId: run.connectionId, runId: run.runId }),
+      store: createPgSyncStore(db, {
+        orgId: run.orgId,
+        connectionId: run.connectionId,
+        runId: run.runId,
+        lease: input.holder ? { holder: input.holder, seconds: leaseSeconds() } : undefined,
+      }),
       clientFor,
       signal: input.signal,
       entities: input.entities,

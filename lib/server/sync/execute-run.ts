@@ -1,4 +1,5 @@
 import type { JobContext } from "@/lib/server/jobs/definitions";
+import { LeaseLostError } from "./pg-store";
 import { leaseSeconds, finishRun, renewLease, suspendRun, type ClaimedRun } from "./runs";
 
 /** Why a run stopped before its end without failing. */
@@ -14,7 +15,7 @@ export class RunInterrupted extends Error {
  * down leaves the run `running` with its lease given back (the next worker resumes it at once); a worker that lost
  * its lease (it stalled past the lease and was presumed dead) stops writing and leaves the run to its new owner.
  */
-export async function executeRun(ctx: JobContext, run: ClaimedRun): Promise<void> {
+export async function executeRun(ctx: JobContext, run: ClaimedRun, holder: string): Promise<void> {
   const db = ctx.database.db;
   const controller = new AbortController();
   const abort = (reason: RunInterrupted["reason"]) => {
@@ -26,7 +27,7 @@ export async function executeRun(ctx: JobContext, run: ClaimedRun): Promise<void
 
   const seconds = leaseSeconds();
   const heartbeat = setInterval(() => {
-    renewLease(db, run, ctx.workerId, seconds)
+    renewLease(db, run, holder, seconds)
       .then((state) => {
         if (!state.held) abort("lease_lost");
         else if (state.cancelled) abort("cancelled");
@@ -38,16 +39,17 @@ export async function executeRun(ctx: JobContext, run: ClaimedRun): Promise<void
 
   try {
     const { syncPortal } = await import("./engine");
-    const result = await syncPortal({ database: ctx.database, run, signal: controller.signal });
-    await finishRun(db, run, ctx.workerId, result);
+    const result = await syncPortal({ database: ctx.database, run, signal: controller.signal, holder });
+    await finishRun(db, run, holder, result);
   } catch (error) {
+    if (error instanceof LeaseLostError) abort("lease_lost");
     const reason = controller.signal.reason;
     if (reason instanceof RunInterrupted) {
-      if (reason.reason === "shutdown") await suspendRun(db, run, ctx.workerId);
-      else if (reason.reason === "cancelled") await finishRun(db, run, ctx.workerId, { status: "cancelled" });
+      if (reason.reason === "shutdown") await suspendRun(db, run, holder);
+      else if (reason.reason === "cancelled") await finishRun(db, run, holder, { status: "cancelled" });
       return;
     }
-    await finishRun(db, run, ctx.workerId, {
+    await finishRun(db, run, holder, {
       status: "failed",
       errorCode: "internal",
       error: error instanceof Error ? error.message : String(error),

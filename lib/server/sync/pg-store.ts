@@ -108,11 +108,38 @@ export interface PgSyncStoreRef {
   orgId: string;
   connectionId: string;
   runId: string;
+  /**
+   * The lease this run holds. Every write transaction first checks (and extends) it, so a worker that was presumed
+   * dead and replaced cannot write a page after its successor took over: its transaction fails with LeaseLostError.
+   */
+  lease?: { holder: string; seconds: number };
+}
+
+/** The run's lease now belongs to another worker: stop without writing. */
+export class LeaseLostError extends Error {
+  /** Tells the sync orchestration to stop the whole run, not just one list. */
+  readonly fatal = true;
+  constructor() {
+    super("the sync lease was taken over by another worker");
+    this.name = "LeaseLostError";
+  }
 }
 
 /** The store of one run of one portal. */
 export function createPgSyncStore(db: Db, ref: PgSyncStoreRef): SyncStore {
   const { orgId, connectionId, runId } = ref;
+
+  /** Fencing: the write transaction goes on only while this run still holds the portal's lease. */
+  const fence = async (tx: Db | Tx) => {
+    if (!ref.lease) return;
+    const held = await queryRows(
+      tx,
+      sql`update sync_leases set expires_at = greatest(expires_at, clock_timestamp() + make_interval(secs => ${ref.lease.seconds}))
+          where org_id = ${orgId} and connection_id = ${connectionId} and run_id = ${runId} and holder = ${ref.lease.holder}
+          returning 1`,
+    );
+    if (held.length === 0) throw new LeaseLostError();
+  };
 
   const cursorUpdate = async (tx: Db | Tx, entity: string, patch: Partial<EntityCursor>) => {
     const entries = Object.entries(patch) as [keyof EntityCursor, number | null][];
@@ -154,6 +181,7 @@ export function createPgSyncStore(db: Db, ref: PgSyncStoreRef): SyncStore {
   return {
     async openEntity(entity: SyncEntity, restart: boolean) {
       return db.transaction(async (tx) => {
+        await fence(tx);
         const inserted = await queryRows(
           tx,
           sql`insert into sync_progress (org_id, run_id, entity) values (${orgId}, ${runId}, ${entity})
@@ -183,11 +211,13 @@ export function createPgSyncStore(db: Db, ref: PgSyncStoreRef): SyncStore {
           : { ...EMPTY_CURSOR };
         const [p] = await queryRows<Record<string, unknown>>(
           tx,
-          sql`select rows_fetched, rows_deleted, requests from sync_progress
+          sql`select status, rows_fetched, rows_total, rows_deleted, requests from sync_progress
               where org_id = ${orgId} and run_id = ${runId} and entity = ${entity}`,
         );
         const progress: StoredProgress = {
+          status: p.status as StoredProgress["status"],
           rowsFetched: Number(p.rows_fetched),
+          rowsTotal: p.rows_total === null ? null : Number(p.rows_total),
           rowsDeleted: Number(p.rows_deleted),
           requests: Number(p.requests),
           resumed: !firstTime,
@@ -198,6 +228,7 @@ export function createPgSyncStore(db: Db, ref: PgSyncStoreRef): SyncStore {
 
     async savePage(entity, rows, cursor, progress) {
       await db.transaction(async (tx) => {
+        await fence(tx);
         await upsert(tx, TABLES[entity], rows);
         await cursorUpdate(tx, entity, cursor);
         await progressUpdate(tx, entity, progress);
@@ -206,13 +237,17 @@ export function createPgSyncStore(db: Db, ref: PgSyncStoreRef): SyncStore {
 
     async saveCursor(entity, cursor, progress) {
       await db.transaction(async (tx) => {
+        await fence(tx);
         await cursorUpdate(tx, entity, cursor);
         if (progress) await progressUpdate(tx, entity, progress);
       });
     },
 
     async setProgress(entity, progress) {
-      await progressUpdate(db, entity, progress);
+      await db.transaction(async (tx) => {
+        await fence(tx);
+        await progressUpdate(tx, entity, progress);
+      });
     },
 
     async countRows(entity) {
@@ -227,6 +262,7 @@ export function createPgSyncStore(db: Db, ref: PgSyncStoreRef): SyncStore {
     async reconcileRange(entity, afterId, upToId, portalIds) {
       const t = sql.raw(q(TABLES[entity].name));
       return db.transaction(async (tx) => {
+        await fence(tx);
         const upper = upToId === null ? sql`` : sql` and id <= ${upToId}`;
         const deleted = await queryRows(
           tx,
@@ -274,6 +310,7 @@ export function createPgSyncStore(db: Db, ref: PgSyncStoreRef): SyncStore {
     async applyEvents(entity, deleteIds, eventIds) {
       const t = sql.raw(q(TABLES[entity].name));
       return db.transaction(async (tx) => {
+        await fence(tx);
         let deleted = 0;
         if (deleteIds.length > 0) {
           const rows = await queryRows(
@@ -292,6 +329,7 @@ export function createPgSyncStore(db: Db, ref: PgSyncStoreRef): SyncStore {
       const t = TABLES[entity];
       const json = JSON.stringify(rows);
       await db.transaction(async (tx) => {
+        await fence(tx);
         await upsert(tx, t, rows);
         const keyDefs = t.key.map((k) => `${q(k)} ${t.columns.find((c) => c.name === k)!.type}`).join(", ");
         const match = t.key.map((k) => `r.${q(k)} = m.${q(k)}`).join(" and ");

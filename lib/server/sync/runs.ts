@@ -142,8 +142,15 @@ export async function finishRun(db: Db, run: ClaimedRun, holder: string, outcome
         sql`update portal_connections set last_synced_at = clock_timestamp()
             where org_id = ${run.orgId} and id = ${run.connectionId}`,
       );
-      // The metrics of the months this run touched (all of them after a full run) are recomputed by a job.
-      await requestMetricsAfterSync(tx, { orgId: run.orgId, connectionId: run.connectionId, kind: run.kind, startedAt: run.startedAt });
+      // The metrics of the months this run touched (all of them after a full run) are recomputed by a job. Deleted
+      // rows leave nothing to find their months by, so a run that deleted any counts as a full one here.
+      const deleted = Number((outcome.stats as { deleted?: unknown } | undefined)?.deleted ?? 0) > 0;
+      await requestMetricsAfterSync(tx, {
+        orgId: run.orgId,
+        connectionId: run.connectionId,
+        kind: deleted ? "full" : run.kind,
+        startedAt: run.startedAt,
+      });
     }
     return true;
   });

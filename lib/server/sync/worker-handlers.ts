@@ -1,3 +1,4 @@
+import crypto from "node:crypto";
 import type { JobContext } from "@/lib/server/jobs/definitions";
 import { executeRun } from "./execute-run";
 import { claimRun, scheduleDueSyncs, sweepOrphanedRuns, type ConnectionKey } from "./runs";
@@ -11,10 +12,13 @@ import { claimRun, scheduleDueSyncs, sweepOrphanedRuns, type ConnectionKey } fro
 export async function runPortalSyncJob(data: ConnectionKey, ctx: JobContext): Promise<{ runs: number }> {
   let runs = 0;
   while (!ctx.signal.aborted) {
-    const run = await claimRun(ctx.database.db, data, ctx.workerId);
+    // One holder per claim: if this very process stalls past its lease and claims the run again, the stalled
+    // execution is fenced off like any other.
+    const holder = `${ctx.workerId}:${crypto.randomBytes(4).toString("hex")}`;
+    const run = await claimRun(ctx.database.db, data, holder);
     if (!run) break;
     runs++;
-    await executeRun(ctx, run);
+    await executeRun(ctx, run, holder);
   }
   return { runs };
 }

@@ -302,31 +302,3 @@ export async function getClientDashboard(ctx: TenantContext, clientId: string, o
     events: client.goLiveDate ? [{ kind: "go_live", month: client.goLiveDate.slice(0, 7), date: client.goLiveDate }] : [],
   };
 }
-
-export interface MetricHistoryRow {
-  key: MetricKey;
-  period: MonthKey;
-  value: number | null;
-  numerator: number | null;
-  denominator: number | null;
-  unit: MetricUnit;
-}
-
-/**
- * A client's stored monthly history as flat rows — metric by metric in the article's order, months oldest first —
- * within `from` … `to` (both optional). The shape of the metrics API and of its CSV export.
- */
-export async function listMetricHistory(ctx: TenantContext, clientId: string, range: { from?: MonthKey | null; to?: MonthKey | null } = {}): Promise<MetricHistoryRow[]> {
-  const client = await getClientInOrg(ctx, clientId);
-  const figures = await loadClientFigures(ctx, client.id, { from: range.from ?? "1900-01", to: range.to ?? "9999-12" });
-  const rows: MetricHistoryRow[] = [];
-  for (const key of METRIC_KEYS) {
-    const months = figures[key];
-    if (!months) continue;
-    for (const [period, f] of [...months].sort(([x], [y]) => x.localeCompare(y))) {
-      rows.push({ key, period, value: f.value, numerator: f.numerator, denominator: f.denominator, unit: METRIC_DEFINITIONS[key].unit });
-    }
-  }
-  return rows;
-}
-

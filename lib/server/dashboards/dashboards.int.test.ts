@@ -4,7 +4,8 @@ import { createTestDatabase, testDbKind } from "@/db/testing";
 import { aggregateMonths, monthRange, type MetricFigures } from "@/lib/metrics";
 import { addMember, makeOrg } from "../services/test-helpers";
 import type { TenantContext } from "../tenant";
-import { getClientDashboard, listMetricHistory } from "./client-dashboard";
+import { listMetricHistory } from "../services/metric-history";
+import { getClientDashboard } from "./client-dashboard";
 import { getComparison } from "./compare";
 import { getPortfolio } from "./portfolio";
 import { applyPortfolioView } from "./portfolio-view";
@@ -238,22 +239,6 @@ describe(`dashboards (${testDbKind})`, () => {
       const d = await getClientDashboard(ctxA, ids.gamma, { now: NOW });
       expect(d).toMatchObject({ hasSnapshots: false, firstMonth: null, connection: null, beforeAfter: null });
       expect(d.metrics.every((m) => m.current === null)).toBe(true);
-    });
-  });
-
-  describe("metric history rows", () => {
-    it("lists the stored months within a range, metric by metric in the article's order", async () => {
-      const rows = await listMetricHistory(ctxA, ids.alpha, { from: "2024-05", to: "2024-06" });
-      expect(rows.map((r) => `${r.key}:${r.period}`)).toEqual([
-        "lead_conversion:2024-05",
-        "lead_conversion:2024-06",
-        "sales_cycle:2024-05",
-        "sales_cycle:2024-06",
-        "avg_deal_size:2024-05",
-        "avg_deal_size:2024-06",
-      ]);
-      expect(rows[1]).toEqual({ key: "lead_conversion", period: "2024-06", value: 20, numerator: 20, denominator: 100, unit: "percent" });
-      expect(await listMetricHistory(ctxA, ids.alpha)).toHaveLength(27);
     });
   });
 

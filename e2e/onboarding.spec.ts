@@ -10,7 +10,7 @@ import { addPortal, flushEvents, installApp, portalInfo, sentEvents, uninstallAp
 
 async function createClient(page: Page, name: string): Promise<string> {
   await page.goto("/clients/new");
-  await page.getByLabel("Name", { exact: true }).fill(name);
+  await page.getByRole("textbox", { name: "Name", exact: true }).fill(name);
   await page.getByRole("button", { name: "Create client" }).click();
   await page.waitForURL(/\/clients\/[0-9a-f-]{36}$/);
   return page.url().split("/").pop()!;
@@ -122,10 +122,10 @@ test.describe("portal onboarding", () => {
     expect(code).toMatch(/^[A-Z0-9]{4}-[A-Z0-9]{4}$/);
 
     const card = portalCard(page);
-    await card.getByLabel("Claim code").fill("WRNG-CODE");
+    await card.getByRole("textbox", { name: "Claim code" }).fill("WRNG-CODE");
     await card.getByRole("button", { name: "Claim portal" }).click();
     await expect(card.getByText("Enter the eight-character code, for example ABCD-2345.")).toBeVisible();
-    await card.getByLabel("Claim code").fill(code.toLowerCase());
+    await card.getByRole("textbox", { name: "Claim code" }).fill(code.toLowerCase());
     await card.getByRole("button", { name: "Claim portal" }).click();
     await page.waitForURL(new RegExp(`/clients/${clientId}\\?portal=claimed`));
     await expect(card.getByText("The portal is connected to this client.")).toBeVisible();

@@ -3,11 +3,10 @@ import { ClientStatusBadge } from "@/components/clients/client-status-badge";
 import { ActionButton } from "@/components/ui/action-button";
 import { Alert } from "@/components/ui/alert";
 import { ButtonLink } from "@/components/ui/button";
-import { Card, PageHeader } from "@/components/ui/card";
+import { Card, EmptyState, PageHeader } from "@/components/ui/card";
 import { ConfirmAction } from "@/components/ui/confirm-action";
 import { PortalCard } from "@/components/portals/portal-card";
 import { SyncSection } from "@/components/sync/sync-section";
-import { ClientDashboard } from "@/components/dashboards/client-dashboard";
 import { can } from "@/lib/server/permissions";
 import { getClientInOrg } from "@/lib/server/services/clients";
 import { getPageTenantContext, orNotFoundPage } from "@/lib/server/session";
@@ -19,14 +18,8 @@ export async function generateMetadata({ params }: { params: Promise<{ id: strin
   return { title: client?.name };
 }
 
-/** A client's overview: its details, its portal connection and its metrics dashboard. */
-export default async function ClientPage({
-  params,
-  searchParams,
-}: {
-  params: Promise<{ id: string }>;
-  searchParams: Promise<Record<string, string | string[] | undefined>>;
-}) {
+/** A client's overview: its details now; portal connection, metrics and charts join it as they are built. */
+export default async function ClientPage({ params }: { params: Promise<{ id: string }> }) {
   const ctx = await getPageTenantContext();
   const client = await orNotFoundPage(getClientInOrg(ctx, (await params).id));
   const t = await getTranslations("clients");
@@ -99,7 +92,12 @@ export default async function ClientPage({
         )}
       </Card>
       <PortalCard ctx={ctx} clientId={client.id} syncSlot={<SyncSection ctx={ctx} clientId={client.id} />} />
-      <ClientDashboard ctx={ctx} clientId={client.id} searchParams={searchParams} />
+      <section aria-labelledby="client-metrics">
+        <h2 id="client-metrics" className="mb-3 text-lg font-semibold">
+          {t("metricsTitle")}
+        </h2>
+        <EmptyState title={t("metricsEmpty")} />
+      </section>
     </div>
   );
 }

@@ -3,10 +3,11 @@ import { ClientStatusBadge } from "@/components/clients/client-status-badge";
 import { ActionButton } from "@/components/ui/action-button";
 import { Alert } from "@/components/ui/alert";
 import { ButtonLink } from "@/components/ui/button";
-import { Card, EmptyState, PageHeader } from "@/components/ui/card";
+import { Card, PageHeader } from "@/components/ui/card";
 import { ConfirmAction } from "@/components/ui/confirm-action";
 import { PortalCard } from "@/components/portals/portal-card";
 import { SyncSection } from "@/components/sync/sync-section";
+import { ClientDashboard } from "@/components/dashboards/client-dashboard";
 import { can } from "@/lib/server/permissions";
 import { getClientInOrg } from "@/lib/server/services/clients";
 import { getPageTenantContext, orNotFoundPage } from "@/lib/server/session";
@@ -18,8 +19,14 @@ export async function generateMetadata({ params }: { params: Promise<{ id: strin
   return { title: client?.name };
 }
 
-/** A client's overview: its details now; portal connection, metrics and charts join it as they are built. */
-export default async function ClientPage({ params }: { params: Promise<{ id: string }> }) {
+/** A client's overview: its details, its portal connection and its metrics dashboard. */
+export default async function ClientPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const ctx = await getPageTenantContext();
   const client = await orNotFoundPage(getClientInOrg(ctx, (await params).id));
   const t = await getTranslations("clients");
@@ -92,12 +99,7 @@ export default async function ClientPage({ params }: { params: Promise<{ id: str
         )}
       </Card>
       <PortalCard ctx={ctx} clientId={client.id} syncSlot={<SyncSection ctx={ctx} clientId={client.id} />} />
-      <section aria-labelledby="client-metrics">
-        <h2 id="client-metrics" className="mb-3 text-lg font-semibold">
-          {t("metricsTitle")}
-        </h2>
-        <EmptyState title={t("metricsEmpty")} />
-      </section>
+      <ClientDashboard ctx={ctx} clientId={client.id} searchParams={searchParams} />
     </div>
   );
 }

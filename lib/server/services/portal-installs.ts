@@ -27,6 +27,9 @@ import { hashToken } from "../tokens";
  * Unverifiable or malformed requests change nothing.
  */
 
+/** Verifications of installs and app pages at the OAuth server, per portal and 10 minutes. */
+const VERIFY_LIMIT = { attempts: 20, windowSeconds: 10 * 60 };
+
 /** Verifications of events by calling the portal, per portal and 10 minutes. */
 const PROBE_LIMIT = { attempts: 20, windowSeconds: 10 * 60 };
 
@@ -46,7 +49,11 @@ function sameHash(a: string | null | undefined, b: string): boolean {
  * Trades a refresh token that came with a request for a fresh pair, proving that the request came from the portal
  * it names. Bitrix24 errors mean the token is not genuine (401); network trouble means we cannot tell (503).
  */
-async function verifyByRefresh(config: Bitrix24AppConfig, refreshToken: string, memberId: string): Promise<Verdict<OAuthTokens>> {
+async function verifyByRefresh(db: Db, config: Bitrix24AppConfig, refreshToken: string, memberId: string): Promise<Verdict<OAuthTokens>> {
+  // Each check is a request to the OAuth server with our app's keys: bounded, so forged posts cannot get the app
+  // throttled or blocked by Bitrix24 (it blocks apps that refresh too often).
+  const limit = await hitRateLimit(db, `install-verify:${memberId}`, VERIFY_LIMIT.attempts, VERIFY_LIMIT.windowSeconds);
+  if (!limit.allowed) return { ok: false, status: 401, reason: "verification_rate_limited" };
   try {
     const fresh = await refreshTokens({ ...config, refreshToken, timeoutMs: 10_000 });
     if (fresh.memberId !== memberId) return { ok: false, status: 401, reason: "member_mismatch" };
@@ -66,7 +73,10 @@ function freshClaimCode() {
   };
 }
 
-/** Stores a verified portal-side install: unclaimed, with our own token pair and a new claim code. */
+/**
+ * Stores a verified portal-side install: unclaimed, with our own token pair and a new claim code (returned). Null
+ * when the application_token is unknown (neither sent nor stored).
+ */
 async function storeInstall(db: Db, fresh: OAuthTokens, applicationToken: string | undefined) {
   const { code, columns } = freshClaimCode();
   const now = new Date();
@@ -81,14 +91,15 @@ async function storeInstall(db: Db, fresh: OAuthTokens, applicationToken: string
     uninstalledAt: null,
     updatedAt: now,
   };
-  await db.transaction(async (tx) => {
+  return db.transaction(async (tx) => {
     const [existing] = await tx
       .select({ hash: portalInstalls.applicationTokenHash })
       .from(portalInstalls)
       .where(eq(portalInstalls.memberId, fresh.memberId))
       .limit(1);
     const applicationTokenHash = applicationToken ? hashApplicationToken(applicationToken) : existing?.hash;
-    if (!applicationTokenHash) throw new Error("an install needs its application_token");
+    // Without it the portal's uninstall could never be recognised: refuse rather than store a deaf install.
+    if (!applicationTokenHash) return null;
     await tx
       .insert(portalInstalls)
       .values({ memberId: fresh.memberId, applicationTokenHash, ...values })
@@ -100,8 +111,8 @@ async function storeInstall(db: Db, fresh: OAuthTokens, applicationToken: string
         .set({ applicationTokenHash, updatedAt: now })
         .where(eq(portalConnections.memberId, fresh.memberId));
     }
+    return code;
   });
-  return code;
 }
 
 export interface InstallOutcome {
@@ -111,9 +122,10 @@ export interface InstallOutcome {
 
 /** Handles ONAPPINSTALL posted to the installation callback: verifies it and answers with a claim code. */
 export async function handleInstallEvent(db: Db, payload: InstallEventPayload, config: Bitrix24AppConfig): Promise<Verdict<InstallOutcome>> {
-  const verified = await verifyByRefresh(config, payload.auth.refresh_token, payload.auth.member_id);
+  const verified = await verifyByRefresh(db, config, payload.auth.refresh_token, payload.auth.member_id);
   if (!verified.ok) return verified;
   const claimCode = await storeInstall(db, verified.value, payload.auth.application_token);
+  if (!claimCode) return { ok: false, status: 400, reason: "application_token_missing" };
   return { ok: true, value: { claimCode, domain: verified.value.domain } };
 }
 
@@ -142,9 +154,10 @@ export async function handleAppPage(db: Db, payload: AppFramePayload, config: Bi
       return { ok: true, value: { state: "claim", domain: install.domain, claimCode: code } };
     }
   }
-  const verified = await verifyByRefresh(config, payload.REFRESH_ID, memberId);
+  const verified = await verifyByRefresh(db, config, payload.REFRESH_ID, memberId);
   if (!verified.ok) return verified;
   const claimCode = await storeInstall(db, verified.value, payload.APPLICATION_TOKEN);
+  if (!claimCode) return { ok: false, status: 400, reason: "application_token_missing" };
   return { ok: true, value: { state: "claim", domain: verified.value.domain, claimCode } };
 }
 

@@ -41,6 +41,8 @@ const frameableHeaders = [
 ];
 
 const nextConfig: NextConfig = {
+  // A separate build directory lets a test or benchmark build run beside a development server.
+  distDir: process.env.NEXT_DIST_DIR || ".next",
   poweredByHeader: false,
   serverExternalPackages: ["@electric-sql/pglite", "pg-boss", "postgres", "bcryptjs", "nodemailer"],
   outputFileTracingIncludes: { "/**": ["./messages/**/*", "./db/migrations/**/*"] },

@@ -11,6 +11,7 @@ const env: NodeJS.ProcessEnv = {
   PORT: port,
   IMPACT24_DEMO: args.includes("--no-demo") ? "0" : (process.env.IMPACT24_DEMO ?? "1"),
   BITRIX24_ALLOW_INSECURE: process.env.BITRIX24_ALLOW_INSECURE ?? "1",
+  NEXT_TELEMETRY_DISABLED: "1",
 };
 
 const child = spawn("npx", ["next", "dev", "-p", port], { stdio: "inherit", env });

@@ -5,7 +5,6 @@
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { startEmulator } from "../lib/bitrix24/emulator";
 
 const args = process.argv.slice(2);
 const port = Number(args[args.indexOf("--port") + 1] || 3200);
@@ -20,20 +19,10 @@ if (!fs.existsSync(path.join(root, ".next", "BUILD_ID"))) {
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 
-// The Bitrix24 emulator beside the app, as the OAuth server and the home of the portals specs create through its
-// control API (E2E_EMULATOR_URL); it posts installs and events back to the app.
+// The demo runs inside the app: the Bitrix24 emulator (OAuth server, one portal per demo profile, and the portals
+// specs create through its control API at E2E_EMULATOR_URL) and a demo org whose clients are connected and synced.
 const emulatorPort = Number(process.env.E2E_EMULATOR_PORT ?? 4300);
-const emulator = await startEmulator({
-  port: emulatorPort,
-  apps: [
-    {
-      clientId: "app.impact24.e2e",
-      clientSecret: "impact24-e2e-client-secret",
-      redirectUri: `http://localhost:${port}/api/bitrix24/oauth/callback`,
-      installHandlerUrl: `http://localhost:${port}/api/bitrix24/install`,
-    },
-  ],
-});
+const app = { clientId: "app.impact24.e2e", clientSecret: "impact24-e2e-client-secret" };
 
 const env: NodeJS.ProcessEnv = {
   ...process.env,
@@ -42,10 +31,15 @@ const env: NodeJS.ProcessEnv = {
   APP_URL: `http://localhost:${port}`,
   IMPACT24_DATA_DIR: dataDir,
   BITRIX24_ALLOW_INSECURE: "1",
-  BITRIX24_OAUTH_URL: emulator.oauthUrl,
-  BITRIX24_CLIENT_ID: emulator.app.clientId,
-  BITRIX24_CLIENT_SECRET: emulator.app.clientSecret,
+  BITRIX24_OAUTH_URL: `http://127.0.0.1:${emulatorPort}`,
+  BITRIX24_CLIENT_ID: app.clientId,
+  BITRIX24_CLIENT_SECRET: app.clientSecret,
+  IMPACT24_DEMO: "1",
+  IMPACT24_DEMO_EMULATOR_PORT: String(emulatorPort),
+  IMPACT24_DEMO_PASSWORD: process.env.E2E_DEMO_PASSWORD ?? "demo-password-e2e",
+  IMPACT24_DEMO_DEALS: process.env.E2E_DEMO_DEALS ?? "1500",
   E2E: "1",
+  NEXT_TELEMETRY_DISABLED: "1",
   // Every spec signs up from this one address.
   SIGNUP_LIMIT_PER_HOUR: "100000",
 };
@@ -53,10 +47,7 @@ const env: NodeJS.ProcessEnv = {
 delete env.DATABASE_URL;
 
 const server = spawn("npx", ["next", "start", "-p", String(port)], { stdio: "inherit", env });
-const stop = () => {
-  server.kill("SIGTERM");
-  void emulator.close();
-};
+const stop = () => server.kill("SIGTERM");
 process.on("SIGTERM", stop);
 process.on("SIGINT", stop);
 server.on("exit", (code) => process.exit(code ?? 0));

@@ -16,6 +16,10 @@ export function boot(): Promise<void> {
       const { startAppWorker } = await import("./jobs/app-worker");
       await startAppWorker({ exclusive: true });
     }
+    if (process.env.IMPACT24_DEMO === "1" && process.env.NEXT_PHASE !== "phase-production-build") {
+      const { startDemo } = await import("./demo");
+      await startDemo();
+    }
   })();
   return globalForBoot.__impact24Booted;
 }

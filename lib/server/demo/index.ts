@@ -1,0 +1,186 @@
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { and, eq } from "drizzle-orm";
+import { getDatabase } from "@/db";
+import { DATA_DIR } from "@/db/data-dir";
+import { clients } from "@/db/schema";
+import { PROFILES, type Profile } from "@/lib/bitrix24/emulator/types";
+import type { Bitrix24AppConfig } from "../bitrix24-config";
+import { appUrl } from "../mail";
+import { createClient } from "../services/clients";
+import { findUserByEmail, signUp } from "../services/accounts";
+import { completePortalConnect, getClientConnection, startPortalConnect } from "../services/portals";
+import { loadUserTenantContext } from "../tenant";
+
+/**
+ * The demo of the embedded default: a local Bitrix24 emulator with one portal per demo profile, a demo org and user,
+ * one client per portal, each connected through the real OAuth flow against the emulator and synced by the worker.
+ * Idempotent: a restart finds what exists and only fills the gaps.
+ */
+
+export const DEMO_EMAIL = "demo@impact24.local";
+const DEMO_ORG = "Demo Integrator";
+const DAY = 24 * 3600 * 1000;
+
+/** How each demo client is presented. */
+const CLIENTS: Record<Profile, { name: string; timeZone: string; currency: string }> = {
+  healthy: { name: "Healthy Foods LLC", timeZone: "Europe/Moscow", currency: "RUB" },
+  no_goal: { name: "Aimless Trading", timeZone: "Europe/Moscow", currency: "RUB" },
+  diy: { name: "Do-It-Yourself Tools", timeZone: "Asia/Yekaterinburg", currency: "RUB" },
+  integrator_errors: { name: "Misconfigured Logistics", timeZone: "Europe/Moscow", currency: "RUB" },
+  no_training: { name: "Untrained Sales Co", timeZone: "Asia/Novosibirsk", currency: "RUB" },
+  big_bang: { name: "Big Bang Retail", timeZone: "Europe/Kaliningrad", currency: "EUR" },
+};
+
+interface DemoState {
+  /** The generator's "now": fixed at the first start so the portals hold the same data after every restart. */
+  epoch: number;
+  password: string;
+  tokenSecret: string;
+}
+
+function loadState(): DemoState {
+  const file = path.join(DATA_DIR, "demo.json");
+  if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, "utf8")) as DemoState;
+  const state: DemoState = {
+    epoch: Date.now(),
+    password: process.env.IMPACT24_DEMO_PASSWORD ?? crypto.randomBytes(9).toString("base64url"),
+    tokenSecret: crypto.randomBytes(24).toString("base64url"),
+  };
+  fs.mkdirSync(DATA_DIR, { recursive: true });
+  fs.writeFileSync(file, JSON.stringify(state, null, 2), { mode: 0o600 });
+  return state;
+}
+
+export interface DemoSummary {
+  email: string;
+  password: string;
+  emulatorUrl: string;
+  /** Resolves when every demo portal is connected (syncs then run in the worker). */
+  ready: Promise<void>;
+}
+
+const globalForDemo = globalThis as unknown as { __impact24Demo?: Promise<DemoSummary> };
+
+/** Starts the demo once per process (IMPACT24_DEMO=1). */
+export function startDemo(): Promise<DemoSummary> {
+  globalForDemo.__impact24Demo ??= launch();
+  return globalForDemo.__impact24Demo;
+}
+
+async function launch(): Promise<DemoSummary> {
+  const state = loadState();
+  const password = process.env.IMPACT24_DEMO_PASSWORD ?? state.password;
+  const deals = Number(process.env.IMPACT24_DEMO_DEALS ?? 3000);
+  const port = Number(process.env.IMPACT24_DEMO_EMULATOR_PORT ?? 4100);
+  const app = {
+    clientId: process.env.BITRIX24_CLIENT_ID ?? "app.impact24.demo",
+    clientSecret: process.env.BITRIX24_CLIENT_SECRET ?? "impact24-demo-client-secret",
+  };
+  const { startEmulator, createSystemClock } = await import("@/lib/bitrix24/emulator");
+  const goLive = state.epoch - Math.round(1.5 * 365.25) * DAY;
+  const emulator = await startEmulator({
+    port,
+    clock: createSystemClock(),
+    tokenSecret: state.tokenSecret,
+    apps: [
+      {
+        ...app,
+        redirectUri: appUrl("/api/bitrix24/oauth/callback"),
+        installHandlerUrl: appUrl("/api/bitrix24/install"),
+      },
+    ],
+    portals: PROFILES.map((profile, i) => ({
+      name: profile.replace(/_/g, "-"),
+      autoApprove: true,
+      timeZone: CLIENTS[profile].timeZone,
+      baseCurrency: CLIENTS[profile].currency,
+      generate: { profile, deals, seed: 1000 + i, goLive, now: state.epoch },
+    })),
+  });
+  // The app talks to this emulator as its Bitrix24 unless real keys are configured.
+  process.env.BITRIX24_OAUTH_URL ??= emulator.oauthUrl;
+  process.env.BITRIX24_CLIENT_ID ??= app.clientId;
+  process.env.BITRIX24_CLIENT_SECRET ??= app.clientSecret;
+  process.env.BITRIX24_ALLOW_INSECURE ??= "1";
+
+  const config: Bitrix24AppConfig = {
+    oauthUrl: emulator.oauthUrl.replace(/\/+$/, ""),
+    clientId: app.clientId,
+    clientSecret: app.clientSecret,
+    allowInsecure: true,
+  };
+  const ready = seed(password, emulator.portals.map((p, i) => ({ profile: PROFILES[i], url: p.url })), goLive, config);
+  ready.then(
+    () => printBanner(password, emulator.url),
+    (error) => console.error("[demo] seeding failed:", error),
+  );
+  return { email: DEMO_EMAIL, password, emulatorUrl: emulator.url, ready };
+}
+
+async function seed(password: string, portals: Array<{ profile: Profile; url: string }>, goLive: number, config: Bitrix24AppConfig) {
+  const { db } = await getDatabase();
+  let user = await findUserByEmail(db, DEMO_EMAIL);
+  if (!user) user = (await signUp(db, { name: "Demo Manager", email: DEMO_EMAIL, password, orgName: DEMO_ORG }, "en")).user;
+  const ctx = await loadUserTenantContext(db, user.id, user.activeOrgId);
+  for (const portal of portals) {
+    const look = CLIENTS[portal.profile];
+    let [client] = await db
+      .select()
+      .from(clients)
+      .where(and(eq(clients.orgId, ctx.orgId), eq(clients.name, look.name)))
+      .limit(1);
+    client ??= await createClient(ctx, {
+      name: look.name,
+      timeZone: look.timeZone,
+      baseCurrency: look.currency,
+      goLiveDate: new Date(goLive).toISOString().slice(0, 10),
+      status: "active",
+      notes: `Demo portal (profile: ${portal.profile}).`,
+    });
+    const connection = await getClientConnection(ctx, client.id);
+    if (connection?.status === "connected") continue;
+    await connectThroughOAuth(db, ctx, client.id, portal.url, config);
+  }
+}
+
+/**
+ * Flow (a) as a browser would run it: the authorize URL with a signed state, the portal's (auto-approved) redirect
+ * with a code, then the app's callback logic exchanging the code at the OAuth server.
+ */
+async function connectThroughOAuth(
+  db: Awaited<ReturnType<typeof getDatabase>>["db"],
+  ctx: Awaited<ReturnType<typeof loadUserTenantContext>>,
+  clientId: string,
+  portalUrl: string,
+  config: Bitrix24AppConfig,
+) {
+  const start = await startPortalConnect(ctx, clientId, portalUrl);
+  const response = await fetch(start.url, { redirect: "manual" });
+  const location = response.headers.get("location");
+  if (!location) throw new Error(`the portal ${portalUrl} did not redirect back (HTTP ${response.status})`);
+  const back = new URL(location);
+  const outcome = await completePortalConnect(
+    db,
+    {
+      state: back.searchParams.get("state"),
+      code: back.searchParams.get("code"),
+      cookie: () => start.nonce,
+      sessionUserId: ctx.actor.id ?? null,
+    },
+    config,
+  );
+  if (!outcome.ok) throw new Error(`connecting ${portalUrl} failed: ${outcome.error}`);
+}
+
+function printBanner(password: string, emulatorUrl: string) {
+  const lines = [
+    "",
+    "  Impact24 demo is ready — portals are syncing in the background.",
+    `  Open ${appUrl("/")} and sign in as ${DEMO_EMAIL} / ${password}`,
+    `  Bitrix24 emulator: ${emulatorUrl}`,
+    "",
+  ];
+  console.log(lines.join("\n"));
+}

@@ -40,6 +40,16 @@ export interface CustomerFlowsResult {
 }
 
 /**
+ * Won deals as columns sorted by customer, then win instant: what the recompute streams from the database
+ * without building an object per deal. Customers are numbers (customerNumber); NaN rows belong to no customer.
+ */
+export interface WinColumns {
+  length: number;
+  customer: ArrayLike<number>;
+  wonAt: ArrayLike<number>;
+}
+
+/**
  * S, E, N, C and R for consecutive months. `boundaries` are month starts plus the last month's end (see
  * monthBoundaries). `wins` must hold every win from (first boundary − W) on, and `firstWonAt` each customer's
  * first win ever when `wins` does not go back that far (otherwise it is derived from `wins`).
@@ -50,69 +60,100 @@ export function customerFlows(
   windowDays: number,
   options: { firstWonAt?: ReadonlyMap<string, number>; detailMonth?: number } = {},
 ): CustomerFlowsResult {
+  const ids = new Map<string, number>();
+  const names: string[] = [];
+  for (const w of wins) if (!ids.has(w.customer)) ids.set(w.customer, names.push(w.customer));
+  const sorted = [...wins].sort((a, b) => ids.get(a.customer)! - ids.get(b.customer)! || a.wonAt - b.wonAt);
+  const first = options.firstWonAt ? new Map([...options.firstWonAt].filter(([k]) => ids.has(k)).map(([k, v]) => [ids.get(k)!, v])) : undefined;
+  return customerFlowsOfColumns(
+    { length: sorted.length, customer: sorted.map((w) => ids.get(w.customer)!), wonAt: sorted.map((w) => w.wonAt) },
+    boundaries,
+    windowDays,
+    { firstWonAt: first, detailMonth: options.detailMonth, nameOf: (id) => names[id - 1] },
+  );
+}
+
+/** customerFlows over sorted columns: one pass, no per-deal objects. */
+export function customerFlowsOfColumns(
+  wins: WinColumns,
+  boundaries: readonly number[],
+  windowDays: number,
+  options: { firstWonAt?: ReadonlyMap<number, number>; detailMonth?: number; nameOf?: (customer: number) => string } = {},
+): CustomerFlowsResult {
   const n = boundaries.length - 1;
   const W = windowDays * DAY_MS;
   const months: CustomerMonthFlows[] = Array.from({ length: Math.max(n, 0) }, () => ({ S: 0, E: 0, N: 0, C: 0, R: 0 }));
   if (n <= 0) return { months };
-  const activeDiff = new Array<number>(n + 2).fill(0);
+  const activeDiff = new Float64Array(n + 2);
   const dm = options.detailMonth;
+  const nameOf = options.nameOf ?? customerKeyOfNumber;
   const detail = dm !== undefined ? { newCustomers: [] as string[], churned: [] as string[], reactivated: [] as string[], activeAtStart: [] as string[], activeAtEnd: [] as string[] } : undefined;
 
-  const byCustomer = new Map<string, number[]>();
-  for (const w of wins) {
-    let list = byCustomer.get(w.customer);
-    if (!list) byCustomer.set(w.customer, (list = []));
-    list.push(w.wonAt);
-  }
+  // Boundary index ranges [i, j] at which the current customer is active, merged where they touch.
+  let rangeStart = -1;
+  let rangeEnd = -2;
+  let firstMonth = -1;
+  let customer = NaN;
+  const closeRange = () => {
+    if (rangeStart < 0) return;
+    const i = rangeStart;
+    const j = rangeEnd;
+    activeDiff[i]++;
+    activeDiff[j + 1]--;
+    if (j < n) {
+      months[j].C++;
+      if (j === dm) detail!.churned.push(nameOf(customer));
+    }
+    if (i > 0 && i - 1 !== firstMonth) {
+      months[i - 1].R++;
+      if (i - 1 === dm) detail!.reactivated.push(nameOf(customer));
+    }
+    if (dm !== undefined) {
+      if (i <= dm && dm <= j) detail!.activeAtStart.push(nameOf(customer));
+      if (i <= dm + 1 && dm + 1 <= j) detail!.activeAtEnd.push(nameOf(customer));
+    }
+    rangeStart = -1;
+    rangeEnd = -2;
+  };
+  const addSpell = (start: number, last: number) => {
+    const i = firstBoundaryAfter(boundaries, start);
+    const j = firstBoundaryAfter(boundaries, last + W) - 1;
+    if (i > j) return;
+    if (rangeStart >= 0 && rangeEnd + 1 >= i) rangeEnd = Math.max(rangeEnd, j);
+    else {
+      closeRange();
+      rangeStart = i;
+      rangeEnd = j;
+    }
+  };
 
-  for (const [customer, list] of byCustomer) {
-    list.sort((a, b) => a - b);
-    const first = Math.min(options.firstWonAt?.get(customer) ?? Infinity, list[0]);
-    const firstMonth = locateMonth(boundaries, first);
+  let k = 0;
+  while (k < wins.length) {
+    customer = wins.customer[k];
+    if (Number.isNaN(customer)) {
+      k++;
+      continue;
+    }
+    const first = Math.min(options.firstWonAt?.get(customer) ?? Infinity, wins.wonAt[k]);
+    firstMonth = locateMonth(boundaries, first);
     if (firstMonth >= 0) {
       months[firstMonth].N++;
-      if (firstMonth === dm) detail!.newCustomers.push(customer);
+      if (firstMonth === dm) detail!.newCustomers.push(nameOf(customer));
     }
-    // Boundary index ranges [i, j] at which the customer is active, merged where they touch.
-    const ranges: [number, number][] = [];
-    let spellStart = list[0];
-    let spellLast = list[0];
-    const flush = () => {
-      const i = firstBoundaryAfter(boundaries, spellStart);
-      const j = lastBoundaryAtOrBefore(boundaries, spellLast + W);
-      if (i > j) return;
-      const prev = ranges[ranges.length - 1];
-      if (prev && prev[1] + 1 >= i) prev[1] = Math.max(prev[1], j);
-      else ranges.push([i, j]);
-    };
-    for (let k = 1; k < list.length; k++) {
-      if (list[k] - spellLast > W) {
-        flush();
-        spellStart = list[k];
+    let spellStart = wins.wonAt[k];
+    let spellLast = spellStart;
+    k++;
+    while (k < wins.length && wins.customer[k] === customer) {
+      const t = wins.wonAt[k];
+      if (t - spellLast > W) {
+        addSpell(spellStart, spellLast);
+        spellStart = t;
       }
-      spellLast = list[k];
+      spellLast = t;
+      k++;
     }
-    flush();
-    for (const [i, j] of ranges) {
-      activeDiff[i]++;
-      activeDiff[j + 1]--;
-      if (j < n) {
-        months[j].C++;
-        if (j === dm) detail!.churned.push(customer);
-      }
-      if (i > 0) {
-        const month = i - 1;
-        const isNew = month === firstMonth;
-        if (!isNew) {
-          months[month].R++;
-          if (month === dm) detail!.reactivated.push(customer);
-        }
-      }
-      if (dm !== undefined) {
-        if (i <= dm && dm <= j) detail!.activeAtStart.push(customer);
-        if (i <= dm + 1 && dm + 1 <= j) detail!.activeAtEnd.push(customer);
-      }
-    }
+    addSpell(spellStart, spellLast);
+    closeRange();
   }
   let active = 0;
   const activeAt: number[] = [];
@@ -120,9 +161,9 @@ export function customerFlows(
     active += activeDiff[b];
     activeAt.push(active);
   }
-  for (let k = 0; k < n; k++) {
-    months[k].S = activeAt[k];
-    months[k].E = activeAt[k + 1];
+  for (let m = 0; m < n; m++) {
+    months[m].S = activeAt[m];
+    months[m].E = activeAt[m + 1];
   }
   return detail ? { months, detail } : { months };
 }
@@ -139,10 +180,6 @@ function firstBoundaryAfter(boundaries: readonly number[], t: number): number {
   return lo;
 }
 
-/** Largest boundary index whose instant is at or before t (−1 when none). */
-function lastBoundaryAtOrBefore(boundaries: readonly number[], t: number): number {
-  return firstBoundaryAfter(boundaries, t) - 1;
-}
 
 /**
  * Whether a customer with these wins is active at t (the definition in one line, for tests and drill-down).
@@ -160,4 +197,16 @@ export function customerKey(companyId: number | null | undefined, contactId: num
   if (companyId) return `company:${companyId}`;
   if (contactId) return `contact:${contactId}`;
   return null;
+}
+
+/** The customer as a number for columnar processing: companies positive, contacts negative, NaN for none. */
+export function customerNumber(companyId: number | null | undefined, contactId: number | null | undefined): number {
+  if (companyId) return companyId;
+  if (contactId) return -contactId;
+  return NaN;
+}
+
+/** customerNumber back to its key: 12 → "company:12", −7 → "contact:7". */
+export function customerKeyOfNumber(customer: number): string {
+  return customer > 0 ? `company:${customer}` : `contact:${-customer}`;
 }

@@ -7,7 +7,7 @@ import { automationLevel, type InventoryItem, type MonthEvidence } from "./autom
 import { avgDealSize } from "./avg-deal-size";
 import { cac, costsForMonth, type MonthlyCosts } from "./cac";
 import { churnRate } from "./churn";
-import { customerFlows, type CustomerWin } from "./customers";
+import { customerFlowsOfColumns, type CustomerMonthFlows, type WinColumns } from "./customers";
 import { leadConversion } from "./lead-conversion";
 import { lostDealsCost, shortfallFactor, trailingDemand, FORECAST_TRAILING_MONTHS } from "./lost-deals";
 import { annualisedChurn, ltv, LTV_WINDOW_MONTHS, observedLifespanYears } from "./ltv";
@@ -19,13 +19,35 @@ import { HISTOGRAM_EDGES, ratio } from "./stats";
 import type { MetricFigures, MetricKey } from "./types";
 
 export interface HistoryWonDeal {
-  id: number;
-  /** customerKey(company, contact), or null for a deal with neither. */
-  customer: string | null;
+  /** customerNumber(company, contact): NaN for a deal with neither. */
+  customer: number;
   wonAt: number;
   /** In the client's base currency; null when it could not be converted. */
   amount: number | null;
   firstContactAt: number;
+}
+
+/** Won deals as columns sorted by customer, then win instant (what the database streams). */
+export interface WonDealColumns extends WinColumns {
+  /** NaN when the amount could not be converted. */
+  amount: ArrayLike<number>;
+  firstContactAt: ArrayLike<number>;
+}
+
+/** Columns from deal objects, sorted as required (tests and small callers). */
+export function wonDealColumns(deals: readonly HistoryWonDeal[]): WonDealColumns {
+  const sorted = [...deals].sort((a, b) => {
+    const ca = Number.isNaN(a.customer) ? Infinity : a.customer;
+    const cb = Number.isNaN(b.customer) ? Infinity : b.customer;
+    return ca === cb ? a.wonAt - b.wonAt : ca < cb ? -1 : 1;
+  });
+  return {
+    length: sorted.length,
+    customer: Float64Array.from(sorted, (d) => d.customer),
+    wonAt: Float64Array.from(sorted, (d) => d.wonAt),
+    amount: Float64Array.from(sorted, (d) => (d.amount === null ? NaN : d.amount)),
+    firstContactAt: Float64Array.from(sorted, (d) => d.firstContactAt),
+  };
 }
 
 export interface HistoryCreatedMonth {
@@ -78,7 +100,7 @@ export interface HistoryInputs {
   lastMonth: MonthKey;
   leadsEnabled: boolean;
   settings: HistorySettings;
-  wonDeals: readonly HistoryWonDeal[];
+  wonDeals: WonDealColumns;
   created: ReadonlyMap<MonthKey, HistoryCreatedMonth>;
   responses: ReadonlyMap<MonthKey, ResponseSummary>;
   losses: ReadonlyMap<MonthKey, HistoryLossMonth>;
@@ -87,6 +109,13 @@ export interface HistoryInputs {
   autostartTemplates: readonly number[];
   manual: readonly ManualMonthInputs[];
   inventory: readonly InventoryItem[];
+  /**
+   * When `wonDeals` starts later than the history (a partial recompute): each listed customer's first win, if it
+   * came before the list starts, and the stored customer flows of the months before `fromMonth` (their wins are
+   * not all listed).
+   */
+  firstWonAt?: ReadonlyMap<number, number>;
+  priorFlows?: ReadonlyMap<MonthKey, CustomerMonthFlows>;
 }
 
 export interface SnapshotDraft {
@@ -121,40 +150,45 @@ export function computeHistory(input: HistoryInputs): SnapshotDraft[] {
   const { months, boundaries } = monthBoundaries(start, input.lastMonth, input.timeZone);
   const n = months.length;
 
-  const wins: CustomerWin[] = [];
+  const deals = input.wonDeals;
   const perMonth = months.map(() => ({ won: 0, revenue: 0, converted: 0, zero: 0, unconverted: 0, days: [] as number[] }));
-  const firstWon = new Map<string, number>();
-  // Buyers per month (distinct customers with a win in the month) for the 12-month LTV windows.
-  const buyerMonths = new Map<string, Set<number>>();
-  for (const d of input.wonDeals) {
-    if (d.customer !== null) {
-      wins.push({ customer: d.customer, wonAt: d.wonAt });
-      const f = firstWon.get(d.customer);
-      if (f === undefined || d.wonAt < f) firstWon.set(d.customer, d.wonAt);
-    }
-    const i = locateMonth(boundaries, d.wonAt);
+  // Each customer's first win and the months it bought in, for the 12-month LTV windows.
+  const firstWon = new Map<number, number>();
+  const buyerMonths: { customer: number; months: number[] }[] = [];
+  let current: { customer: number; months: number[] } | null = null;
+  for (let k = 0; k < deals.length; k++) {
+    const customer = deals.customer[k];
+    const wonAt = deals.wonAt[k];
+    const hasCustomer = !Number.isNaN(customer);
+    if (hasCustomer && !firstWon.has(customer)) firstWon.set(customer, Math.min(input.firstWonAt?.get(customer) ?? Infinity, wonAt));
+    const i = locateMonth(boundaries, wonAt);
     if (i < 0) continue;
     const m = perMonth[i];
+    const amount = deals.amount[k];
     m.won++;
-    if (d.amount === null) m.unconverted++;
+    if (Number.isNaN(amount)) m.unconverted++;
     else {
-      m.revenue += d.amount;
+      m.revenue += amount;
       m.converted++;
-      if (d.amount === 0) m.zero++;
+      if (amount === 0) m.zero++;
     }
-    m.days.push(cycleDays(d));
-    if (d.customer !== null) {
-      let set = buyerMonths.get(d.customer);
-      if (!set) buyerMonths.set(d.customer, (set = new Set()));
-      set.add(i);
+    m.days.push(cycleDays({ firstContactAt: deals.firstContactAt[k], wonAt }));
+    if (hasCustomer) {
+      if (!current || current.customer !== customer) buyerMonths.push((current = { customer, months: [] }));
+      if (current.months[current.months.length - 1] !== i) current.months.push(i);
     }
   }
-  const flows = customerFlows(wins, boundaries, W).months;
+  const flows = customerFlowsOfColumns(deals, boundaries, W, { firstWonAt: input.firstWonAt }).months;
+  if (input.priorFlows) {
+    for (let i = 0; i < n; i++) {
+      const prior = months[i] < input.fromMonth ? input.priorFlows.get(months[i]) : undefined;
+      if (prior) flows[i] = prior;
+    }
+  }
 
   // Distinct buyers over each trailing 12-month window: a buyer of month m counts for windows ending m … m + 11.
   const buyersDiff = new Array<number>(n + 1).fill(0);
-  for (const set of buyerMonths.values()) {
-    const sorted = [...set].sort((a, b) => a - b);
+  for (const { months: sorted } of buyerMonths) {
     let runStart = sorted[0];
     let runEnd = sorted[0] + LTV_WINDOW_MONTHS - 1;
     for (const m of sorted.slice(1)) {
@@ -239,9 +273,14 @@ export function computeHistory(input: HistoryInputs): SnapshotDraft[] {
       const windowStart = boundaries[w0];
       const end = boundaries[i + 1];
       const lifespans: { firstWonAt: number; lastWonAt: number }[] = [];
-      const lastIn = new Map<string, number>();
-      for (const w of wins) if (w.wonAt >= windowStart && w.wonAt < end) lastIn.set(w.customer, Math.max(lastIn.get(w.customer) ?? -Infinity, w.wonAt));
-      for (const [customer, last] of lastIn) lifespans.push({ firstWonAt: firstWon.get(customer) ?? last, lastWonAt: last });
+      // Sorted by customer then time: the last win in the window is the last row of the customer's run in it.
+      for (let k = 0; k < deals.length; k++) {
+        const customer = deals.customer[k];
+        const t = deals.wonAt[k];
+        if (Number.isNaN(customer) || t < windowStart || t >= end) continue;
+        const next = k + 1 < deals.length && deals.customer[k + 1] === customer && deals.wonAt[k + 1] < end;
+        if (!next) lifespans.push({ firstWonAt: firstWon.get(customer) ?? t, lastWonAt: t });
+      }
       lifespan = observedLifespanYears(lifespans, end, W);
     }
     push("ltv", ltv({ revenue: revenue12, wonDeals: won12, buyers: buyers[i], annualChurn: churn, observedLifespanYears: lifespan }), {

@@ -1,6 +1,13 @@
 import { sql, type SQL } from "drizzle-orm";
 import { queryRows, type Tx } from "@/db";
-import { HISTOGRAM_EDGES, INBOUND_PROVIDERS, REPEAT_CONTACT_WINDOW_MS, UNANSWERED_AFTER_MS, type BusinessHours } from "@/lib/metrics";
+import {
+  HISTOGRAM_EDGES,
+  INBOUND_PROVIDERS,
+  REPEAT_CONTACT_WINDOW_MS,
+  UNANSWERED_AFTER_MS,
+  type BusinessHours,
+  type WonDealColumns,
+} from "@/lib/metrics";
 
 /**
  * The SQL that turns one portal's mirror rows into the formulas' inputs, per calendar month in the client's time
@@ -21,14 +28,24 @@ export interface MirrorScope {
   /** Start of the first month recomputed (epoch ms); null for the whole history. */
   rangeStart: number | null;
   now: number;
+  /** The months of the history and their boundaries (month starts plus the last month's end, epoch ms). */
+  months: string[];
+  bounds: number[];
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const ts = (ms: number) => sql`${iso(ms)}::timestamptz`;
 
-/** `to_char(<instant> at time zone tz, 'YYYY-MM')`: the local month of an instant. */
-const monthOf = (expr: SQL, zone: string) => sql`to_char((${expr}) at time zone ${zone}, 'YYYY-MM')`;
-const epochMs = (expr: SQL) => sql`(extract(epoch from ${expr}) * 1000)::float8`;
+/**
+ * The index of the local month of an instant among the scope's months (−1 before them, months.length after):
+ * a binary search over the boundaries, much cheaper per row than a time-zone conversion.
+ */
+const monthIndex = (expr: SQL, scope: MirrorScope) =>
+  sql`(width_bucket(date_part('epoch', ${expr}), ${`{${scope.bounds.map((b) => b / 1000).join(",")}}`}::float8[]) - 1)`;
+/** The month key of an index returned by monthIndex, or null outside the history. */
+const monthAt = (scope: MirrorScope, index: unknown) => scope.months[Number(index)] ?? null;
+/** Epoch milliseconds as float8 (date_part: extract() would compute in numeric, several times slower per row). */
+const epochMs = (expr: SQL) => sql`(date_part('epoch', ${expr}) * 1000)`;
 
 const own = (alias: string, scope: MirrorScope) =>
   sql`${sql.raw(alias)}.org_id = ${scope.orgId} and ${sql.raw(alias)}.connection_id = ${scope.connectionId}`;
@@ -41,16 +58,17 @@ const currencyOf = (alias: string, scope: MirrorScope) => sql`upper(coalesce(nul
 
 /**
  * The win and loss instants of deals: the latest final-stage entry of the stage history with semantic S (won) or
- * F (lost). One pass over the portal's deal history into a temporary table.
+ * F (lost), from one pass over the portal's deal history (with `since`, only over the entries from then on: an
+ * index range, enough to find every deal won or lost since).
  */
-export async function prepareDealFinals(tx: Tx, scope: MirrorScope): Promise<void> {
+export async function prepareDealFinals(tx: Tx, scope: MirrorScope, since: number | null): Promise<void> {
   await tx.execute(sql`
     create temp table m_deal_final on commit drop as
     select h.owner_id as id,
            max(h.created_time) filter (where h.stage_semantic_id = 'S') as won_at,
            max(h.created_time) filter (where h.stage_semantic_id = 'F') as lost_at
     from mirror_deal_stage_history h
-    where ${own("h", scope)} and h.type_id = 3 and h.owner_id is not null
+    where ${own("h", scope)} and h.type_id = 3 and h.owner_id is not null ${since === null ? sql`` : sql`and h.created_time >= ${ts(since)}`}
     group by h.owner_id`);
   await tx.execute(sql`create index on m_deal_final (id)`);
   await tx.execute(sql`analyze m_deal_final`);
@@ -63,46 +81,96 @@ export async function prepareDealFinals(tx: Tx, scope: MirrorScope): Promise<voi
 const closeFallback = (scope: MirrorScope) =>
   sql`coalesce(greatest((d.close_date::timestamp at time zone ${scope.timeZone}), d.date_create), d.moved_time, d.date_modify, d.date_create)`;
 
-export interface WonDealRow {
-  id: number;
-  companyId: number | null;
-  contactId: number | null;
-  leadId: number | null;
-  wonAt: number;
-  /** In the client's base currency; null when the currency has no rate. */
-  amount: number | null;
-  firstContactAt: number;
+/** Whether the deal has no final entry of the given semantic anywhere in its history (then the fallback applies). */
+const noFinal = (scope: MirrorScope, semantic: "S" | "F") =>
+  sql`not exists (select 1 from mirror_deal_stage_history h where ${own("h", scope)} and h.owner_id = d.id and h.type_id = 3 and h.stage_semantic_id = ${semantic})`;
+
+/**
+ * The won deals into m_won (id, customer, won_at, amount, first_at): every one, or with `since` those won from
+ * then on. Customers are numbers (companies positive, contacts negative, NaN for none); amounts in the client's
+ * base currency (NaN without a rate); first contact = the lead's creation, else the deal's.
+ */
+export async function prepareWonDeals(tx: Tx, scope: MirrorScope, since: number | null): Promise<void> {
+  const select = (won: SQL) => sql`
+      select d.id, coalesce(d.company_id::float8, -d.contact_id::float8, 'NaN'::float8) as customer,
+             ${won} as won_at,
+             coalesce((d.opportunity * r.factor)::float8, 'NaN'::float8) as amount,
+             coalesce(l.date_create, d.date_create, ${won}) as first_at, d.company_id, d.contact_id
+      from mirror_deals d
+      left join m_deal_final f on f.id = d.id
+      left join ${rates(scope)} r on r.currency = ${currencyOf("d", scope)}
+      left join mirror_leads l on ${own("l", scope)} and l.id = d.lead_id
+      where ${own("d", scope)} and d.stage_semantic_id = 'S'`;
+  const body =
+    since === null
+      ? sql`${select(sql`coalesce(f.won_at, ${closeFallback(scope)})`)}`
+      : sql`${select(sql`f.won_at`)} and f.won_at is not null
+            union all
+            ${select(closeFallback(scope))} and f.won_at is null and ${closeFallback(scope)} >= ${ts(since)} and ${noFinal(scope, "S")}`;
+  await tx.execute(sql`create temp table m_won on commit drop as select * from (${body}) w where won_at is not null`);
 }
 
-/** Every won deal of the portal with its win instant, base-currency amount and first-contact instant. */
-export async function loadWonDeals(tx: Tx, scope: MirrorScope): Promise<WonDealRow[]> {
-  const rows = await queryRows<{ id: number; company_id: number | null; contact_id: number | null; lead_id: number | null; won_at: number; amount: number | null; first_at: number }>(
+/**
+ * m_won as columns sorted by customer, then win instant. The rows travel as one bytea of big-endian float8
+ * quadruples: a million deals would otherwise be a million objects in the driver.
+ */
+export async function loadWonDeals(tx: Tx): Promise<WonDealColumns> {
+  const [row] = await queryRows<{ n: number; data: Uint8Array | string | null }>(
+    tx,
+    sql`select count(*)::int as n,
+               string_agg(float8send(customer) || float8send(won_ms) || float8send(amount) || float8send(first_ms), ''::bytea
+                          order by customer, won_ms) as data
+        from (select customer, ${epochMs(sql`won_at`)} as won_ms, amount, ${epochMs(sql`first_at`)} as first_ms from m_won) w`,
+  );
+  const n = Number(row?.n ?? 0);
+  const bytes = toBytes(row?.data ?? null);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const customer = new Float64Array(n);
+  const wonAt = new Float64Array(n);
+  const amount = new Float64Array(n);
+  const firstContactAt = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const o = i * 32;
+    customer[i] = view.getFloat64(o, false);
+    wonAt[i] = view.getFloat64(o + 8, false);
+    amount[i] = view.getFloat64(o + 16, false);
+    firstContactAt[i] = view.getFloat64(o + 24, false);
+  }
+  return { length: n, customer, wonAt, amount, firstContactAt };
+}
+
+/**
+ * For the customers in m_won (loaded from `since` on), the instant of their first win when it came before
+ * `since`: needed to tell new customers from returning ones. Looks only at those customers' deals (by index).
+ */
+export async function loadEarlierFirstWins(tx: Tx, scope: MirrorScope, since: number): Promise<Map<number, number>> {
+  const won = sql`coalesce((select max(h.created_time) from mirror_deal_stage_history h
+                            where ${own("h", scope)} and h.owner_id = d.id and h.type_id = 3 and h.stage_semantic_id = 'S'),
+                           ${closeFallback(scope)})`;
+  const rows = await queryRows<{ customer: number; first_ms: number }>(
     tx,
     sql`
-    select d.id, d.company_id, d.contact_id, l.id as lead_id,
-           ${epochMs(sql`coalesce(f.won_at, ${closeFallback(scope)})`)} as won_at,
-           (d.opportunity * r.factor)::float8 as amount,
-           ${epochMs(sql`coalesce(l.date_create, d.date_create, f.won_at)`)} as first_at
-    from mirror_deals d
-    left join m_deal_final f on f.id = d.id
-    left join ${rates(scope)} r on r.currency = ${currencyOf("d", scope)}
-    left join mirror_leads l on ${own("l", scope)} and l.id = d.lead_id
-    where ${own("d", scope)} and d.stage_semantic_id = 'S'`,
+    with companies as (select distinct company_id as id from m_won where company_id is not null),
+         contacts as (select distinct contact_id as id from m_won where company_id is null and contact_id is not null),
+         older as (
+           select d.company_id::float8 as customer, ${won} as won_at
+           from mirror_deals d join companies c on c.id = d.company_id
+           where ${own("d", scope)} and d.stage_semantic_id = 'S' and d.date_create < ${ts(since)}
+           union all
+           select -d.contact_id::float8, ${won}
+           from mirror_deals d join contacts c on c.id = d.contact_id
+           where ${own("d", scope)} and d.stage_semantic_id = 'S' and d.company_id is null and d.date_create < ${ts(since)}
+         )
+    select customer, ${epochMs(sql`min(won_at)`)} as first_ms from older where won_at < ${ts(since)} group by customer`,
   );
-  const out: WonDealRow[] = [];
-  for (const r of rows) {
-    if (r.won_at === null) continue;
-    out.push({
-      id: Number(r.id),
-      companyId: r.company_id === null ? null : Number(r.company_id),
-      contactId: r.contact_id === null ? null : Number(r.contact_id),
-      leadId: r.lead_id === null ? null : Number(r.lead_id),
-      wonAt: Number(r.won_at),
-      amount: r.amount === null ? null : Number(r.amount),
-      firstContactAt: r.first_at === null ? Number(r.won_at) : Number(r.first_at),
-    });
-  }
-  return out;
+  return new Map(rows.map((r) => [Number(r.customer), Number(r.first_ms)]));
+}
+
+/** A bytea as the drivers return it: Buffer / Uint8Array, or `\\x…` hex text. */
+function toBytes(value: Uint8Array | string | null): Uint8Array {
+  if (value === null) return new Uint8Array(0);
+  if (typeof value === "string") return Buffer.from(value.startsWith("\\x") ? value.slice(2) : value, "hex");
+  return value;
 }
 
 export interface CreatedMonthRow {
@@ -132,7 +200,7 @@ export async function loadCreatedMonths(tx: Tx, scope: MirrorScope, from: number
       where ${own("d", scope)} and d.stage_semantic_id = 'S' and d.lead_id is not null
     ),
     leads as (
-      select ${monthOf(sql`l.date_create`, scope.timeZone)} as month,
+      select ${monthIndex(sql`l.date_create`, scope)} as month,
              count(*)::int as leads,
              count(w.lead_id)::int as leads_won,
              count(*) filter (where l.source_id = 'WEBFORM')::int as webform,
@@ -142,7 +210,7 @@ export async function loadCreatedMonths(tx: Tx, scope: MirrorScope, from: number
       group by 1
     ),
     deals as (
-      select ${monthOf(sql`d.date_create`, scope.timeZone)} as month,
+      select ${monthIndex(sql`d.date_create`, scope)} as month,
              count(*)::int as deals,
              count(*) filter (where d.lead_id is null)::int as direct,
              count(*) filter (where d.stage_semantic_id = 'S')::int as won
@@ -155,8 +223,10 @@ export async function loadCreatedMonths(tx: Tx, scope: MirrorScope, from: number
            coalesce(d.deals, 0) as deals, coalesce(d.direct, 0) as direct, coalesce(d.won, 0) as won
     from leads l full join deals d on d.month = l.month`,
   );
-  return rows.map((r) => ({
-    month: String(r.month),
+  return rows.flatMap((r) => {
+    const month = monthAt(scope, r.month);
+    return month === null ? [] : [{
+    month,
     leads: Number(r.leads),
     leadsWon: Number(r.leads_won),
     webformLeads: Number(r.webform),
@@ -164,7 +234,8 @@ export async function loadCreatedMonths(tx: Tx, scope: MirrorScope, from: number
     deals: Number(r.deals),
     directDeals: Number(r.direct),
     dealsWon: Number(r.won),
-  }));
+  }];
+  });
 }
 
 /**
@@ -174,24 +245,37 @@ export async function loadCreatedMonths(tx: Tx, scope: MirrorScope, from: number
  */
 export async function prepareLosses(tx: Tx, scope: MirrorScope, from: number | null): Promise<void> {
   const leadLost = sql`coalesce(l.date_closed, l.moved_time, l.date_modify, l.date_create)`;
-  const dealLost = sql`coalesce(f.lost_at, ${closeFallback(scope)})`;
+  const deal = (lost: SQL) => sql`
+    select 2, d.id, ${lost}, d.stage_id, (d.opportunity * r.factor)::float8, d.lead_id
+    from mirror_deals d
+    left join m_deal_final f on f.id = d.id
+    left join ${rates(scope)} r on r.currency = ${currencyOf("d", scope)}
+    where ${own("d", scope)} and d.stage_semantic_id = 'F'`;
+  const deals =
+    from === null
+      ? deal(sql`coalesce(f.lost_at, ${closeFallback(scope)})`)
+      : sql`${deal(sql`f.lost_at`)} and f.lost_at >= ${ts(from)}
+            union all
+            ${deal(closeFallback(scope))} and f.lost_at is null and ${closeFallback(scope)} >= ${ts(from)} and ${noFinal(scope, "F")}`;
   await tx.execute(sql`
     create temp table m_lost on commit drop as
     select 1::int as ot, l.id, ${leadLost} as lost_at, l.status_id as stage, null::float8 as amount, null::int as lead_id
     from mirror_leads l
     where ${own("l", scope)} and l.status_semantic_id = 'F' ${from === null ? sql`` : sql`and ${leadLost} >= ${ts(from)}`}
     union all
-    select 2, d.id, ${dealLost}, d.stage_id, (d.opportunity * r.factor)::float8, d.lead_id
-    from mirror_deals d
-    left join m_deal_final f on f.id = d.id
-    left join ${rates(scope)} r on r.currency = ${currencyOf("d", scope)}
-    where ${own("d", scope)} and d.stage_semantic_id = 'F' ${from === null ? sql`` : sql`and ${dealLost} >= ${ts(from)}`}`);
+    ${deals}`);
 }
 
 /**
  * Every inbound request of the records that matter, with its answer (definition: lib/metrics/inbound-requests.ts),
  * into the temporary table m_req (ot, oid, at, source, activity_id, answer_at, minutes, outcome, month).
  * With `from`, only records with a request or a loss from then on are looked at (all of their activities are).
+ *
+ * Each record's events (lead creation 0, incoming contact 1, outgoing contact 2, completion by an employee 3) are
+ * keyed by two int8s — the record (`type << 32 | id`) and the time (`ms × 4 + kind`) — so that one sort on cheap
+ * keys feeds two linear window passes: a running one (the last outgoing contact before, and how many answers came
+ * so far), then one per (record, answer number), where each request finds the next answer after it. A lead's
+ * creation time comes with its incoming activities by a join, not a window.
  */
 export async function prepareRequests(
   tx: Tx,
@@ -203,69 +287,82 @@ export async function prepareRequests(
     INBOUND_PROVIDERS.map((p) => sql`${p}`),
     sql`, `,
   )}))`;
-  const entityFilter =
-    from === null
-      ? { ctes: sql``, join: (_alias: string, _ot: SQL, _oid: SQL) => sql`` }
-      : {
-          ctes: sql`ent as (
-              select 1::int as ot, l.id as oid from mirror_leads l
-              where ${own("l", scope)} and l.date_create >= ${ts(from - 86_400_000)}
-              union
-              select a.owner_type_id::int, a.owner_id from mirror_activities a
-              where ${own("a", scope)} and a.created >= ${ts(from - 86_400_000)} and ${inbound}
-              union
-              select ot, id from m_lost
-              union
-              select 1, lead_id from m_lost where lead_id is not null
-            ),`,
-          join: (alias: string, ot: SQL, oid: SQL) => sql`join ent on ent.ot = ${ot} and ent.oid = ${oid}`,
-        };
-  const acts = sql`mirror_activities a ${entityFilter.join("a", sql`a.owner_type_id::int`, sql`a.owner_id`)}`;
-  const leads = sql`mirror_leads l ${entityFilter.join("l", sql`1`, sql`l.id`)}`;
-  const day = REPEAT_CONTACT_WINDOW_MS / 1000;
-  await tx.execute(sql`
-    create temp table m_req_raw on commit drop as
-    with ${entityFilter.ctes}
-    ev as (
-      select a.owner_type_id::int as ot, a.owner_id as oid, a.created as t, 1 as kind, a.id
-      from ${acts} where ${own("a", scope)} and a.owner_id is not null and a.created is not null and ${inbound}
-      union all
-      select a.owner_type_id::int, a.owner_id, a.created, 2, a.id
-      from ${acts} where ${own("a", scope)} and a.owner_id is not null and a.created is not null and a.direction = 2
-      union all
-      select a.owner_type_id::int, a.owner_id, a.last_updated, 3, a.id
-      from ${acts} where ${own("a", scope)} and a.owner_id is not null and a.last_updated is not null and a.completed and a.status = 2
-      union all
-      select 1, l.id, l.date_create, 0, l.id
-      from ${leads} where ${own("l", scope)} and l.date_create is not null
-    ),
-    w as (
-      select ot, oid, t, kind, id,
-        max(t) filter (where kind = 2) over (partition by ot, oid order by t, kind, id rows between unbounded preceding and 1 preceding) as prev_out,
-        min(t) filter (where kind = 0) over (partition by ot, oid order by t, kind, id rows between unbounded preceding and unbounded following) as lead_at,
-        min(t) filter (where kind in (2, 3)) over (partition by ot, oid order by t, kind, id rows between current row and unbounded following) as answer_at
-      from ev
-    )
-    select ot, oid, t as at, kind as source, case when kind = 1 then id end as activity_id, answer_at
-    from w
-    where kind = 0
-       or (kind = 1
-           and (lead_at is null or abs(extract(epoch from t - lead_at)) > ${day})
-           and (prev_out is null or prev_out < t - make_interval(secs => ${day})))`);
-
-  const horizon = UNANSWERED_AFTER_MS / 1000;
-  const answeredInTime = sql`r.answer_at is not null and r.answer_at <= r.at + make_interval(secs => ${horizon}) and r.answer_at <= ${ts(scope.now)}`;
-  const minutes = options.businessHours ? businessMinutesSql(options.businessHours, scope.timeZone) : sql`extract(epoch from r.answer_at - r.at) / 60`;
+  const recordKey = (ot: SQL, oid: SQL) => sql`((${ot})::int8 << 32 | (${oid})::int8)`;
+  const timeKey = (t: SQL, kind: number | SQL) => sql`((date_part('epoch', ${t}) * 1000)::int8 * 4 + ${kind})`;
+  if (from !== null) {
+    // The records that matter, in a small table the planner can drive index lookups from.
+    await tx.execute(sql`
+      create temp table m_ent on commit drop as
+      select distinct ek from (
+        select ${recordKey(sql`1`, sql`l.id`)} as ek from mirror_leads l
+        where ${own("l", scope)} and l.date_create >= ${ts(from - 86_400_000)}
+        union all
+        select ${recordKey(sql`a.owner_type_id`, sql`a.owner_id`)} from mirror_activities a
+        where ${own("a", scope)} and a.created >= ${ts(from - 86_400_000)} and a.owner_id is not null and ${inbound}
+        union all
+        select ${recordKey(sql`ot`, sql`id`)} from m_lost
+        union all
+        select ${recordKey(sql`1`, sql`lead_id`)} from m_lost where lead_id is not null
+      ) e`);
+    await tx.execute(sql`analyze m_ent`);
+  }
+  const entJoin = (ot: SQL, oid: SQL) =>
+    from === null ? sql`` : sql`join m_ent on m_ent.ek = ${recordKey(ot, oid)}`;
+  const kindOf = sql`case when ${inbound} then 1 when a.direction = 2 then 2 end`;
+  const DAY4 = (REPEAT_CONTACT_WINDOW_MS * 4).toString();
+  const horizon = sql`make_interval(secs => ${UNANSWERED_AFTER_MS / 1000})`;
+  const answeredInTime = sql`r.answer_at is not null and r.answer_at <= r.at + ${horizon} and r.answer_at <= ${ts(scope.now)}`;
+  const minutes = options.businessHours ? businessMinutesSql(options.businessHours, scope.timeZone) : sql`(date_part('epoch', r.answer_at) - date_part('epoch', r.at)) / 60`;
+  const instant = (tk: SQL) => sql`to_timestamp(((${tk}) >> 2)::float8 / 1000)`;
   await tx.execute(sql`
     create temp table m_req on commit drop as
+    with ev as (
+      select ${recordKey(sql`a.owner_type_id`, sql`a.owner_id`)} as ek, ${timeKey(sql`a.created`, kindOf)} as tk, a.id,
+             case when a.owner_type_id = 1 and ${inbound} then l.date_create end as lead_at
+      from mirror_activities a ${entJoin(sql`a.owner_type_id`, sql`a.owner_id`)}
+      left join mirror_leads l on ${own("l", scope)} and a.owner_type_id = 1 and l.id = a.owner_id
+      where ${own("a", scope)} and a.owner_id is not null and a.owner_type_id is not null and a.created is not null
+        and (a.direction = 2 or (${inbound}))
+      union all
+      select ${recordKey(sql`a.owner_type_id`, sql`a.owner_id`)}, ${timeKey(sql`a.last_updated`, 3)}, a.id, null
+      from mirror_activities a ${entJoin(sql`a.owner_type_id`, sql`a.owner_id`)}
+      where ${own("a", scope)} and a.owner_id is not null and a.owner_type_id is not null and a.last_updated is not null
+        and a.completed and a.status = 2
+      union all
+      select ${recordKey(sql`1`, sql`l.id`)}, ${timeKey(sql`l.date_create`, 0)}, l.id, null
+      from mirror_leads l ${entJoin(sql`1`, sql`l.id`)}
+      where ${own("l", scope)} and l.date_create is not null
+    ),
+    back as (
+      select ek, tk, id, lead_at,
+        max(tk) filter (where tk & 3 = 2) over running as out_tk,
+        count(*) filter (where tk & 3 >= 2) over running as answers_so_far
+      from ev
+      window running as (partition by ek order by tk rows between unbounded preceding and current row)
+    ),
+    w as (
+      -- A request and the next answer after it share (record, answer number): that answer is the group's answer.
+      select ek, tk, id, lead_at, out_tk,
+        min(tk) filter (where tk & 3 >= 2) over (partition by ek, case when tk & 3 >= 2 then answers_so_far else answers_so_far + 1 end) as answer_tk
+      from back
+    ),
+    r as (
+      select (ek >> 32)::int as ot, (ek & 4294967295)::int as oid, ${instant(sql`tk`)} as at, (tk & 3)::int as source,
+             case when tk & 3 = 1 then id end as activity_id,
+             case when answer_tk is not null then ${instant(sql`answer_tk`)} end as answer_at
+      from w
+      where tk & 3 = 0
+         or (tk & 3 = 1
+             and (out_tk is null or out_tk < tk - ${sql.raw(DAY4)})
+             and (lead_at is null or abs(date_part('epoch', lead_at) * 1000 - (tk >> 2)) > ${REPEAT_CONTACT_WINDOW_MS}))
+    )
     select r.ot, r.oid, r.at, r.source, r.activity_id, r.answer_at,
            case when ${answeredInTime} then (${minutes})::float8 end as minutes,
            case when ${answeredInTime} then 'answered'
-                when r.at + make_interval(secs => ${horizon}) <= ${ts(scope.now)} then 'unanswered'
+                when r.at + ${horizon} <= ${ts(scope.now)} then 'unanswered'
                 else 'pending' end as outcome,
-           ${monthOf(sql`r.at`, scope.timeZone)} as month
-    from m_req_raw r`);
-  await tx.execute(sql`create index on m_req (ot, oid, at)`);
+           ${monthIndex(sql`r.at`, scope)} as month
+    from r`);
   await tx.execute(sql`analyze m_req`);
 }
 
@@ -277,11 +374,11 @@ export async function prepareRequests(
 function businessMinutesSql(hours: BusinessHours, zone: string): SQL {
   const days = `{${hours.days.join(",")}}`;
   return sql`(
-    select coalesce(sum(greatest(0, extract(epoch from
+    select coalesce(sum(greatest(0, date_part('epoch',
              least(r.answer_at, ((d.day + make_interval(mins => ${hours.endMinute})) at time zone ${zone}))
            - greatest(r.at, ((d.day + make_interval(mins => ${hours.startMinute})) at time zone ${zone}))))), 0) / 60
     from generate_series(date_trunc('day', r.at at time zone ${zone}), date_trunc('day', r.answer_at at time zone ${zone}), interval '1 day') as d(day)
-    where extract(isodow from d.day)::int = any(${days}::int[])
+    where date_part('isodow', d.day)::int = any(${days}::int[])
   )`;
 }
 
@@ -297,12 +394,16 @@ export interface ResponseMonthRow {
   histogram: number[];
 }
 
-/** Per local month of the request: counts, Σ minutes, exact median and p90 (percentile_cont), histogram. */
-export async function loadResponseMonths(tx: Tx, slaMinutes: number, fromMonth: string | null): Promise<ResponseMonthRow[]> {
-  const range = fromMonth === null ? sql`true` : sql`month >= ${fromMonth}`;
-  const stats = await queryRows<Record<string, unknown>>(
+/**
+ * Per local month of the request: counts, Σ minutes, exact median and p90 (percentile_cont) and the histogram,
+ * in one pass (grouping sets: per month, and per month and bucket).
+ */
+export async function loadResponseMonths(tx: Tx, scope: MirrorScope, slaMinutes: number, fromMonth: string | null): Promise<ResponseMonthRow[]> {
+  const fromIndex = fromMonth === null ? 0 : Math.max(0, scope.months.indexOf(fromMonth));
+  const rows = await queryRows<Record<string, unknown>>(
     tx,
-    sql`select month,
+    sql`select month, bucket, grouping(bucket) as per_month,
+              count(*)::int as n,
               count(*) filter (where outcome = 'answered')::int as answered,
               count(*) filter (where outcome = 'unanswered')::int as unanswered,
               count(*) filter (where outcome = 'pending')::int as pending,
@@ -310,30 +411,36 @@ export async function loadResponseMonths(tx: Tx, slaMinutes: number, fromMonth: 
               (percentile_cont(0.5) within group (order by minutes))::float8 as median,
               (percentile_cont(0.9) within group (order by minutes))::float8 as p90,
               count(*) filter (where minutes <= ${slaMinutes})::int as within_sla
-       from m_req where ${range} group by month`,
+       from (select month, outcome, minutes,
+                    width_bucket(minutes, ${`{${HISTOGRAM_EDGES.join(",")}}`}::float8[]) as bucket
+             from m_req where month >= ${fromIndex}) q
+       group by grouping sets ((month), (month, bucket))`,
   );
-  const buckets = await queryRows<{ month: string; bucket: number; n: number }>(
-    tx,
-    sql`select month, width_bucket(minutes, ${`{${HISTOGRAM_EDGES.join(",")}}`}::float8[])::int as bucket, count(*)::int as n
-        from m_req where minutes is not null and ${range} group by 1, 2`,
-  );
+  const empty = () => new Array<number>(HISTOGRAM_EDGES.length + 1).fill(0);
+  const byMonth = new Map<string, ResponseMonthRow>();
   const hist = new Map<string, number[]>();
-  for (const b of buckets) {
-    let h = hist.get(b.month);
-    if (!h) hist.set(b.month, (h = new Array<number>(HISTOGRAM_EDGES.length + 1).fill(0)));
-    h[Number(b.bucket)] += Number(b.n);
+  for (const r of rows) {
+    const month = monthAt(scope, r.month);
+    if (month === null) continue;
+    if (Number(r.per_month) === 1) {
+      byMonth.set(month, {
+        month,
+        answered: Number(r.answered),
+        unanswered: Number(r.unanswered),
+        pending: Number(r.pending),
+        sumMinutes: Number(r.sum_minutes),
+        median: r.median === null ? null : Number(r.median),
+        p90: r.p90 === null ? null : Number(r.p90),
+        withinSla: Number(r.within_sla),
+        histogram: [],
+      });
+    } else if (r.bucket !== null) {
+      let h = hist.get(month);
+      if (!h) hist.set(month, (h = empty()));
+      h[Number(r.bucket)] += Number(r.answered);
+    }
   }
-  return stats.map((r) => ({
-    month: String(r.month),
-    answered: Number(r.answered),
-    unanswered: Number(r.unanswered),
-    pending: Number(r.pending),
-    sumMinutes: Number(r.sum_minutes),
-    median: r.median === null ? null : Number(r.median),
-    p90: r.p90 === null ? null : Number(r.p90),
-    withinSla: Number(r.within_sla),
-    histogram: hist.get(String(r.month)) ?? new Array<number>(HISTOGRAM_EDGES.length + 1).fill(0),
-  }));
+  return [...byMonth.values()].map((row) => ({ ...row, histogram: hist.get(row.month) ?? empty() }));
 }
 
 export interface LossMonthRow {
@@ -360,7 +467,7 @@ export async function loadLossMonths(tx: Tx, scope: MirrorScope, slaMinutes: num
     slow as (
       select ot, oid, (outcome = 'unanswered' or (outcome = 'answered' and minutes > ${slaMinutes})) as slow from first_req
     )
-    select ${monthOf(sql`x.lost_at`, scope.timeZone)} as month,
+    select ${monthIndex(sql`x.lost_at`, scope)} as month,
            count(*) filter (where x.ot = 1)::int as lost_leads,
            count(*) filter (where x.ot = 2)::int as lost_deals,
            coalesce(sum(x.amount) filter (where x.ot = 2), 0)::float8 as lost_amount,
@@ -371,13 +478,11 @@ export async function loadLossMonths(tx: Tx, scope: MirrorScope, slaMinutes: num
     where x.lost_at is not null
     group by 1`,
   );
-  return rows.map((r) => ({
-    month: String(r.month),
-    lostLeads: Number(r.lost_leads),
-    lostDeals: Number(r.lost_deals),
-    lostAmount: Number(r.lost_amount),
-    organisational: Number(r.organisational),
-  }));
+  return rows.flatMap((r) => {
+    const month = monthAt(scope, r.month);
+    if (month === null) return [];
+    return [{ month, lostLeads: Number(r.lost_leads), lostDeals: Number(r.lost_deals), lostAmount: Number(r.lost_amount), organisational: Number(r.organisational) }];
+  });
 }
 
 export interface ActivityEvidenceRow {
@@ -393,7 +498,7 @@ export async function loadActivityEvidence(tx: Tx, scope: MirrorScope, from: num
   const range = from === null ? sql`` : sql`and a.created >= ${ts(from)}`;
   const rows = await queryRows<Record<string, unknown>>(
     tx,
-    sql`select ${monthOf(sql`a.created`, scope.timeZone)} as month,
+    sql`select ${monthIndex(sql`a.created`, scope)} as month,
                count(*) filter (where a.provider_id = 'CRM_WEBFORM')::int as webform,
                count(*) filter (where a.provider_id = 'VOXIMPLANT_CALL')::int as telephony,
                count(*) filter (where a.provider_id = 'IMOPENLINES_SESSION')::int as openlines,
@@ -402,13 +507,11 @@ export async function loadActivityEvidence(tx: Tx, scope: MirrorScope, from: num
         where ${own("a", scope)} and a.created is not null ${range}
         group by 1`,
   );
-  return rows.map((r) => ({
-    month: String(r.month),
-    webformActivities: Number(r.webform),
-    telephony: Number(r.telephony),
-    openlines: Number(r.openlines),
-    autoCompleted: Number(r.auto_completed),
-  }));
+  return rows.flatMap((r) => {
+    const month = monthAt(scope, r.month);
+    if (month === null) return [];
+    return [{ month, webformActivities: Number(r.webform), telephony: Number(r.telephony), openlines: Number(r.openlines), autoCompleted: Number(r.auto_completed) }];
+  });
 }
 
 /** Workflow templates started automatically, with the instant they were last modified (≈ set up). */

@@ -16,16 +16,18 @@ import {
   computeBaseline,
   computeHistory,
   conversionFactor,
-  customerKey,
   definitionVersions,
+  LTV_WINDOW_MONTHS,
   METRIC_DEFINITIONS,
   METRIC_KEYS,
+  monthBoundaries,
   monthDiff,
   monthOf,
   monthStart,
   parseClock,
   seededInventory,
   type BusinessHours,
+  type CustomerMonthFlows,
   type HistoryActivityEvidence,
   type HistoryCreatedMonth,
   type HistoryLossMonth,
@@ -48,8 +50,10 @@ import {
   loadHistoryStart,
   loadLossMonths,
   loadResponseMonths,
+  loadEarlierFirstWins,
   loadWonDeals,
   prepareDealFinals,
+  prepareWonDeals,
   prepareLosses,
   prepareRequests,
   type MirrorScope,
@@ -157,7 +161,9 @@ export async function recomputeClientMetrics(ctx: TenantContext, clientId: strin
       .limit(1);
     if (!client) throw new AppError("not_found");
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`metrics:${clientId}`}))`);
+    // Sorts of a few million narrow rows stay in memory; JIT compilation costs more than it saves here.
     await tx.execute(sql`set local work_mem = '256MB'`);
+    await tx.execute(sql`set local jit = off`);
 
     const [connection] = await tx
       .select({ id: portalConnections.id, crmMode: portalConnections.crmMode })
@@ -188,7 +194,7 @@ export async function recomputeClientMetrics(ctx: TenantContext, clientId: strin
       .filter((f): f is { currency: string; factor: number } => f.factor !== null);
 
     const scope: MirrorScope | null = connection
-      ? { orgId: ctx.orgId, connectionId: connection.id, timeZone: zone, factors, portalBase, rangeStart: null, now }
+      ? { orgId: ctx.orgId, connectionId: connection.id, timeZone: zone, factors, portalBase, rangeStart: null, now, months: [], bounds: [] }
       : null;
     const historyStart = scope ? await loadHistoryStart(tx, scope) : null;
 
@@ -205,17 +211,37 @@ export async function recomputeClientMetrics(ctx: TenantContext, clientId: strin
     const partial = fromMonth !== firstMonth;
     const rangeStart = partial ? monthStart(fromMonth, zone) : null;
     scope.rangeStart = rangeStart;
+    const grid = monthBoundaries(firstMonth, lastMonth, zone);
+    scope.months = grid.months;
+    scope.bounds = grid.boundaries;
 
-    await prepareDealFinals(tx, scope);
-    const won = await loadWonDeals(tx, scope);
+    const step = profiler();
+    // A partial recompute reads the wins that can still move its months: those within the activity window
+    // before its first month, and the 12 months the LTV looks back over.
+    const since = partial
+      ? Math.min(monthStart(fromMonth, zone) - settings.activityWindowDays * 86_400_000, monthStart(addMonths(fromMonth, -LTV_WINDOW_MONTHS), zone))
+      : null;
+    await prepareDealFinals(tx, scope, since);
+    step("deal finals");
+    await prepareWonDeals(tx, scope, since);
+    const won = await loadWonDeals(tx);
+    const firstWonAt = since === null ? undefined : await loadEarlierFirstWins(tx, scope, since);
+    const priorFlows = partial ? await loadPriorFlows(tx, ctx.orgId, clientId, addMonths(fromMonth, -LTV_WINDOW_MONTHS), fromMonth) : undefined;
+    step("won deals");
     const createdFrom = partial ? monthStart(addMonths(fromMonth, -3), zone) : null;
     const created = new Map<MonthKey, HistoryCreatedMonth>((await loadCreatedMonths(tx, scope, createdFrom)).map((r) => [r.month, r]));
+    step("created months");
     await prepareLosses(tx, scope, rangeStart);
+    step("losses");
     await prepareRequests(tx, scope, { from: rangeStart, businessHours: businessHoursOf(settings.businessHours) });
-    const responses = new Map<MonthKey, ResponseSummary>((await loadResponseMonths(tx, settings.slaMinutes, partial ? fromMonth : null)).map((r) => [r.month, r]));
+    step("requests");
+    const responses = new Map<MonthKey, ResponseSummary>((await loadResponseMonths(tx, scope, settings.slaMinutes, partial ? fromMonth : null)).map((r) => [r.month, r]));
+    step("response months");
     const losses = new Map<MonthKey, HistoryLossMonth>((await loadLossMonths(tx, scope, settings.slaMinutes, settings.orgLossStages)).map((r) => [r.month, r]));
+    step("loss months");
     const evidence = new Map<MonthKey, HistoryActivityEvidence>((await loadActivityEvidence(tx, scope, rangeStart)).map((r) => [r.month, r]));
     const autostart = await loadAutostartTemplates(tx, scope);
+    step("evidence");
 
     const drafts = computeHistory({
       timeZone: zone,
@@ -225,18 +251,22 @@ export async function recomputeClientMetrics(ctx: TenantContext, clientId: strin
       lastMonth,
       leadsEnabled: connection!.crmMode !== 2,
       settings,
-      wonDeals: won.map((d) => ({ id: d.id, customer: customerKey(d.companyId, d.contactId), wonAt: d.wonAt, amount: d.amount, firstContactAt: d.firstContactAt })),
+      wonDeals: won,
       created,
       responses,
       losses,
       evidence,
       autostartTemplates: autostart,
+      firstWonAt,
+      priorFlows,
       manual: await loadManualInputs(tx, ctx.orgId, clientId),
       inventory: await loadInventory(tx, ctx.orgId, clientId),
     });
 
+    step("history");
     const computedAt = new Date(now);
     await writeSnapshots(tx, ctx.orgId, clientId, drafts, computedAt);
+    step("write");
     // Months outside the history (it can shrink when records are deleted) must not linger.
     await tx
       .delete(metricSnapshots)
@@ -252,6 +282,17 @@ export async function recomputeClientMetrics(ctx: TenantContext, clientId: strin
     await recordState(tx, ctx.orgId, clientId, { client, firstMonth, lastMonth, months, durationMs: Date.now() - started });
     return summary(months, drafts.length, firstMonth, partial ? fromMonth : null);
   });
+}
+
+/** With METRICS_PROFILE=1, logs how long each step of a recompute took (benchmarks, diagnosis). */
+function profiler() {
+  let last = performance.now();
+  return (label: string) => {
+    if (!process.env.METRICS_PROFILE) return;
+    const t = performance.now();
+    console.error(`[metrics] ${label}: ${Math.round(t - last)} ms`);
+    last = t;
+  };
 }
 
 const SNAPSHOT_BATCH = 500;
@@ -289,6 +330,26 @@ async function writeSnapshots(tx: Tx, orgId: string, clientId: string, drafts: S
         },
       });
   }
+}
+
+/** The stored customer flows (retention snapshots' S, E, N, C, R) of the months in [from, to). */
+async function loadPriorFlows(tx: Tx, orgId: string, clientId: string, from: MonthKey, to: MonthKey): Promise<Map<MonthKey, CustomerMonthFlows>> {
+  const rows = await tx
+    .select({ month: metricSnapshots.month, secondary: metricSnapshots.secondary })
+    .from(metricSnapshots)
+    .where(
+      and(
+        eq(metricSnapshots.orgId, orgId),
+        eq(metricSnapshots.clientId, clientId),
+        eq(metricSnapshots.metric, "retention_rate"),
+        gte(metricSnapshots.month, monthDate(from)),
+        lt(metricSnapshots.month, monthDate(to)),
+      ),
+    );
+  const n = (v: unknown) => (typeof v === "number" ? v : 0);
+  return new Map(
+    rows.map((r) => [monthKeyOfDate(r.month), { S: n(r.secondary.S), E: n(r.secondary.E), N: n(r.secondary.N), C: n(r.secondary.C), R: n(r.secondary.R) }]),
+  );
 }
 
 /** Snapshot rows as figures, by metric and month. */

@@ -6,6 +6,7 @@ import {
   businessMinutesBetween,
   classifyRequest,
   inboundRequests,
+  monthBoundaries,
   monthOf,
   summarizeResponses,
   type BusinessHours,
@@ -110,11 +111,12 @@ describe(`inbound requests in SQL match the reference definition (${testDbKind})
       }
     }
 
-    const scope: MirrorScope = { ...key, timeZone: ZONE, factors: [], portalBase: "RUB", rangeStart: null, now: NOW };
+    const grid = monthBoundaries("2024-02", "2024-04", ZONE);
+    const scope: MirrorScope = { ...key, timeZone: ZONE, factors: [], portalBase: "RUB", rangeStart: null, now: NOW, months: grid.months, bounds: grid.boundaries };
     const rows = await database.db.transaction(async (tx) => {
       await tx.execute(sql`create temp table m_lost (ot int, id int, lead_id int) on commit drop`);
       await prepareRequests(tx, scope, { from: null, businessHours: hours });
-      return loadResponseMonths(tx, 15, null);
+      return loadResponseMonths(tx, scope, 15, null);
     });
 
     expect(rows.map((r) => r.month).sort()).toEqual([...byMonth.keys()].sort());

@@ -31,6 +31,8 @@ export function addPortal(label: string, options: { installed?: boolean; autoApp
 export const portalInfo = (name: string) => control<EmulatorPortal>("GET", `/portals/${name}`);
 export const installApp = (name: string) => control("POST", `/portals/${name}/install`, {});
 export const uninstallApp = (name: string) => control("POST", `/portals/${name}/uninstall`, {});
+export const createRecord = (name: string, entity: string, fields: Record<string, unknown>) =>
+  control<Record<string, unknown>>("POST", `/portals/${name}/records/${entity}`, fields);
 export const flushEvents = () => control("POST", "/events/flush", {});
 
 /** The event posts the emulator made for a portal (with the app's answers' statuses). */

@@ -1,6 +1,12 @@
 import type { Page } from "@playwright/test";
 import { expect, newAccount, signUp, test } from "./fixtures";
-import { addPortal, flushEvents, installApp, portalInfo, sentEvents, uninstallApp, EMULATOR_URL } from "./emulator";
+import { addPortal, createRecord, flushEvents, installApp, portalInfo, sentEvents, uninstallApp, EMULATOR_URL } from "./emulator";
+
+interface SyncRun {
+  kind: string;
+  status: string;
+  entities: { entity: string; rowsFetched: number }[];
+}
 
 /**
  * Connecting a client's Bitrix24 portal by each of the three flows, against the emulator started beside the app:
@@ -28,6 +34,15 @@ test.describe("portal onboarding", () => {
     await signUp(page, newAccount("oauth"));
     const clientId = await createClient(page, "OAuth client");
     const portal = await addPortal("oauth");
+    // Some CRM data to sync.
+    for (const [entity, fields] of [
+      ["deal", { TITLE: "Website redesign", OPPORTUNITY: 120000 }],
+      ["deal", { TITLE: "Support contract", OPPORTUNITY: 45000 }],
+      ["lead", { TITLE: "Inbound call" }],
+      ["contact", { NAME: "Anna", LAST_NAME: "Petrova" }],
+    ] as const) {
+      await createRecord(portal.name, entity, fields);
+    }
     const card = portalCard(page);
     await expect(page.getByTestId("portal-status")).toHaveText("Not connected");
 
@@ -46,6 +61,24 @@ test.describe("portal onboarding", () => {
     // The app bound the portal's uninstall and CRM events to itself.
     const info = await portalInfo(portal.name);
     expect(info.handlers.map((h) => h.event)).toContain("ONAPPUNINSTALL");
+
+    // The full sync requested on connect runs in the app's embedded worker; its row counts match the portal's.
+    let run: SyncRun | undefined;
+    await expect
+      .poll(
+        async () => {
+          const status = (await (await page.request.get(`/api/clients/${clientId}/sync`)).json()) as { recent: SyncRun[] };
+          run = status.recent.find((r) => r.kind === "full");
+          return run?.status;
+        },
+        { timeout: 60_000 },
+      )
+      .toBe("succeeded");
+    const fetched = Object.fromEntries(run!.entities.map((e) => [e.entity, e.rowsFetched]));
+    for (const entity of ["deal", "lead", "contact", "company", "activity"]) {
+      expect(fetched[entity], entity).toBe(info.counts[entity]);
+    }
+    expect(fetched.deal).toBe(2);
   });
 
   test("(b) the client's portal admin connects through a one-time link", async ({ page, browser }) => {

@@ -220,7 +220,10 @@ export interface EntityTable {
   readonly size: number;
   /** Highest ID ever assigned (deleted ones included); new records get maxId + 1. */
   readonly maxId: number;
-  /** Appends a record whose ID is given and greater than every existing ID (bulk load from the generator). */
+  /**
+   * Appends a record whose ID is given and greater than every existing ID (bulk load from the generator).
+   * The table copies the values and keeps no reference to `row`: the generator reuses row objects.
+   */
   append(row: Row): void;
   /** Creates a record with the next ID and returns it. */
   insert(row: Row): Row;

@@ -92,6 +92,7 @@ export interface CompanyIdentity {
   email: string | null;
 }
 
+/** The identity for a company key: title, industry, and usually a phone and an e-mail. */
 export function companyOf(seed: number, key: number, countryCode: string): CompanyIdentity {
   const h = hash32(seed, key, 0xc0);
   const h2 = hash32(h, 11);
@@ -114,6 +115,7 @@ export function phoneField(phone: string | null, valueType: string): MultiFieldV
   return phone ? [{ VALUE_TYPE: valueType, VALUE: phone, TYPE_ID: "PHONE" }] : null;
 }
 
+/** An EMAIL multi-field value list. */
 export function emailField(email: string | null): MultiFieldValue[] | null {
   return email ? [{ VALUE_TYPE: "WORK", VALUE: email, TYPE_ID: "EMAIL" }] : null;
 }

@@ -9,7 +9,7 @@
  * contact and company created at conversion, so it waits in a small reorder buffer until then.
  */
 import type { PeriodParams, ProfileParams } from "../profiles/types";
-import type { EntityTable, GenerateOptions, PortalDataSink, Row } from "../types";
+import { ENTITY_FIELDS, type EntityName, type EntityTable, type GenerateOptions, type PortalDataSink, type Row } from "../types";
 import type { Calendar } from "./calendar";
 import { fieldValue, type PipelineRuntime, type PortalConfig } from "./config";
 import { companyOf, countryCodeFor, emailField, personOf, phoneField, shortCompanyName, surnameOf } from "./people";
@@ -188,6 +188,13 @@ class OrderedWriter {
 
 const sec = (t: number): number => Math.floor(t / SEC) * SEC;
 
+/** A row with every field of the entity, in declaration order (a stable shape for reuse). */
+function blankRow(entity: EntityName): Row {
+  const row: Row = {};
+  for (const f of ENTITY_FIELDS[entity]) row[f.name] = null;
+  return row;
+}
+
 export interface SimulationInput {
   opts: GenerateOptions;
   params: ProfileParams;
@@ -200,6 +207,7 @@ export interface SimulationInput {
   arrivalRng: Rng;
 }
 
+/** Generates every record of a portal, in time order, into the sink. */
 export class Simulation {
   private readonly rng: Rng;
   private readonly cal: Calendar;
@@ -230,6 +238,14 @@ export class Simulation {
   private readonly pathType = new Uint8Array(64);
   private readonly steps = new Int32Array(64);
   private readonly fractions = new Float64Array(64);
+  /**
+   * One reusable row per high-volume table (activities, stage history, deals): EntityTable.append copies
+   * the values and keeps no reference, and ten million short-lived row objects would dominate GC time.
+   */
+  private readonly activityRow: Row = blankRow("activity");
+  private readonly dealHistoryRow: Row = blankRow("dealHistory");
+  private readonly leadHistoryRow: Row = blankRow("leadHistory");
+  private readonly dealRow: Row;
   /** Written events are recycled: millions of short-lived objects would otherwise keep the GC busy. */
   private readonly pool: Ev[] = [];
 
@@ -241,6 +257,9 @@ export class Simulation {
     this.country = countryCodeFor(input.cfg.baseCurrency);
     this.tables = input.sink.tables;
     this.leads = new OrderedWriter(this.tables.lead);
+    this.dealRow = blankRow("deal");
+    for (const f of input.cfg.dealFields) this.dealRow[f.name] = null;
+    if (input.cfg.lossReason) this.dealRow[input.cfg.lossReason.name] = null;
   }
 
   /** Runs the simulation from the start of history to now. */
@@ -714,47 +733,48 @@ export class Simulation {
 
     const typeId = cfg.dealTypes.length > 1 ? cfg.dealTypes[rng.weighted(DEAL_TYPE_WEIGHTS)] : "SALE";
     const edited = rng.chance(0.4) ? t + rng.lognormal(2, 1) * DAY : t;
-    const row: Row = {
-      ID: id,
-      TITLE: c.title,
-      TYPE_ID: typeId,
-      CATEGORY_ID: category,
-      STAGE_ID: stage,
-      STAGE_SEMANTIC_ID: semantic,
-      CLOSED: closed,
-      PROBABILITY: null,
-      OPPORTUNITY: amount,
-      CURRENCY_ID: currency,
-      IS_MANUAL_OPPORTUNITY: amount > 0 && rng.chance(0.3),
-      LEAD_ID: c.leadId || null,
-      CONTACT_ID: c.contact || null,
-      COMPANY_ID: c.company || null,
-      BEGINDATE: cal.midnight(t),
-      CLOSEDATE: cal.midnight(closed ? closeT : Math.min(now, t + 7 * DAY)),
-      DATE_CREATE: sec(t),
-      DATE_MODIFY: sec(Math.min(now, Math.max(movedT, edited))),
-      MOVED_TIME: sec(movedT),
-      MOVED_BY_ID: c.assigned,
-      ASSIGNED_BY_ID: c.assigned,
-      CREATED_BY_ID: c.assigned,
-      MODIFY_BY_ID: c.assigned,
-      OPENED: true,
-      IS_NEW: !closed && stage === first.process[0] && category === first.id,
-      IS_RETURN_CUSTOMER: c.repeat,
-      IS_REPEATED_APPROACH: c.repeat && c.fromLead,
-      IS_RECURRING: false,
-      SOURCE_ID: c.source,
-      UTM_SOURCE: c.utm ? c.utm[0] : null,
-      UTM_MEDIUM: c.utm ? c.utm[1] : null,
-      UTM_CAMPAIGN: c.utm ? c.utm[2] : null,
-      LAST_ACTIVITY_TIME: this.lastAct ? sec(this.lastAct) : null,
-    };
+    const row = this.dealRow;
+    row.ID = id;
+    row.TITLE = c.title;
+    row.TYPE_ID = typeId;
+    row.CATEGORY_ID = category;
+    row.STAGE_ID = stage;
+    row.STAGE_SEMANTIC_ID = semantic;
+    row.CLOSED = closed;
+    row.PROBABILITY = null;
+    row.OPPORTUNITY = amount;
+    row.CURRENCY_ID = currency;
+    row.IS_MANUAL_OPPORTUNITY = amount > 0 && rng.chance(0.3);
+    row.LEAD_ID = c.leadId || null;
+    row.CONTACT_ID = c.contact || null;
+    row.COMPANY_ID = c.company || null;
+    row.BEGINDATE = cal.midnight(t);
+    row.CLOSEDATE = cal.midnight(closed ? closeT : Math.min(now, t + 7 * DAY));
+    row.DATE_CREATE = sec(t);
+    row.DATE_MODIFY = sec(Math.min(now, Math.max(movedT, edited)));
+    row.MOVED_TIME = sec(movedT);
+    row.MOVED_BY_ID = c.assigned;
+    row.ASSIGNED_BY_ID = c.assigned;
+    row.CREATED_BY_ID = c.assigned;
+    row.MODIFY_BY_ID = c.assigned;
+    row.OPENED = true;
+    row.IS_NEW = !closed && stage === first.process[0] && category === first.id;
+    row.IS_RETURN_CUSTOMER = c.repeat;
+    row.IS_REPEATED_APPROACH = c.repeat && c.fromLead;
+    row.IS_RECURRING = false;
+    row.SOURCE_ID = c.source;
+    row.UTM_SOURCE = c.utm ? c.utm[0] : null;
+    row.UTM_MEDIUM = c.utm ? c.utm[1] : null;
+    row.UTM_CAMPAIGN = c.utm ? c.utm[2] : null;
+    row.LAST_ACTIVITY_TIME = this.lastAct ? sec(this.lastAct) : null;
+    // Every custom field is written, null when empty: the row object is reused from deal to deal.
     for (const f of cfg.dealFields) {
-      if (rng.chance(f.fill * P.ufFill * (t >= f.createdTime ? 1 : 0.1))) row[f.name] = fieldValue(f, rng, t, cal, now);
+      row[f.name] = rng.chance(f.fill * P.ufFill * (t >= f.createdTime ? 1 : 0.1)) ? fieldValue(f, rng, t, cal, now) : null;
     }
     const loss = cfg.lossReason;
-    if (loss && closed && outcome === LOST && closeT >= loss.createdTime && !rng.chance(P.lostNoReason)) {
-      row[loss.name] = fieldValue(loss, rng, closeT, cal, now);
+    if (loss) {
+      row[loss.name] =
+        closed && outcome === LOST && closeT >= loss.createdTime && !rng.chance(P.lostNoReason) ? fieldValue(loss, rng, closeT, cal, now) : null;
     }
     this.tables.deal.append(row);
 
@@ -1026,28 +1046,28 @@ export class Simulation {
     const now = this.now;
     const done = e.done <= now;
     const p = PROVIDERS[e.a];
-    this.tables.activity.append({
-      ID: ++this.actId,
-      OWNER_ID: e.ownerId,
-      OWNER_TYPE_ID: e.ownerType,
-      TYPE_ID: p.typeId,
-      PROVIDER_ID: p.id,
-      PROVIDER_TYPE_ID: p.type,
-      SUBJECT: e.str,
-      CREATED: e.t,
-      LAST_UPDATED: done ? e.done : e.t,
-      START_TIME: sec(Math.min(now, e.start)),
-      END_TIME: sec(Math.min(now, e.end)),
-      DEADLINE: sec(Math.min(now, e.deadline)),
-      COMPLETED: done,
-      STATUS: done ? e.status : 1,
-      DIRECTION: e.b,
-      PRIORITY: e.prio,
-      RESPONSIBLE_ID: e.resp,
-      AUTHOR_ID: e.author,
-      EDITOR_ID: e.resp,
-      AUTOCOMPLETE_RULE: e.autoRule,
-    });
+    const r = this.activityRow;
+    r.ID = ++this.actId;
+    r.OWNER_ID = e.ownerId;
+    r.OWNER_TYPE_ID = e.ownerType;
+    r.TYPE_ID = p.typeId;
+    r.PROVIDER_ID = p.id;
+    r.PROVIDER_TYPE_ID = p.type;
+    r.SUBJECT = e.str;
+    r.CREATED = e.t;
+    r.LAST_UPDATED = done ? e.done : e.t;
+    r.START_TIME = sec(Math.min(now, e.start));
+    r.END_TIME = sec(Math.min(now, e.end));
+    r.DEADLINE = sec(Math.min(now, e.deadline));
+    r.COMPLETED = done;
+    r.STATUS = done ? e.status : 1;
+    r.DIRECTION = e.b;
+    r.PRIORITY = e.prio;
+    r.RESPONSIBLE_ID = e.resp;
+    r.AUTHOR_ID = e.author;
+    r.EDITOR_ID = e.resp;
+    r.AUTOCOMPLETE_RULE = e.autoRule;
+    this.tables.activity.append(r);
   }
 
   private dealHistory(t: number, ownerId: number, typeId: number, stage: string, semantic: string, category: number): void {
@@ -1074,25 +1094,25 @@ export class Simulation {
   }
 
   private writeDealHistory(e: Ev): void {
-    this.tables.dealHistory.append({
-      ID: ++this.dealHistId,
-      TYPE_ID: e.a,
-      OWNER_ID: e.ownerId,
-      CREATED_TIME: e.t,
-      CATEGORY_ID: e.b,
-      STAGE_ID: e.str,
-      STAGE_SEMANTIC_ID: e.sem,
-    });
+    const r = this.dealHistoryRow;
+    r.ID = ++this.dealHistId;
+    r.TYPE_ID = e.a;
+    r.OWNER_ID = e.ownerId;
+    r.CREATED_TIME = e.t;
+    r.CATEGORY_ID = e.b;
+    r.STAGE_ID = e.str;
+    r.STAGE_SEMANTIC_ID = e.sem;
+    this.tables.dealHistory.append(r);
   }
 
   private writeLeadHistory(e: Ev): void {
-    this.tables.leadHistory.append({
-      ID: ++this.leadHistId,
-      TYPE_ID: e.a,
-      OWNER_ID: e.ownerId,
-      CREATED_TIME: e.t,
-      STATUS_ID: e.str,
-      STATUS_SEMANTIC_ID: e.sem,
-    });
+    const r = this.leadHistoryRow;
+    r.ID = ++this.leadHistId;
+    r.TYPE_ID = e.a;
+    r.OWNER_ID = e.ownerId;
+    r.CREATED_TIME = e.t;
+    r.STATUS_ID = e.str;
+    r.STATUS_SEMANTIC_ID = e.sem;
+    this.tables.leadHistory.append(r);
   }
 }

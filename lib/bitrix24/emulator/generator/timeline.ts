@@ -39,6 +39,7 @@ export function historyStart(goLive: number, now: number): number {
   return Math.floor((anchor - before) / 1000) * 1000;
 }
 
+/** The history's span, calendar and per-day behaviour for a portal. */
 export function buildTimeline(opts: GenerateOptions, params: ProfileParams): Timeline {
   const now = Math.floor(opts.now / 1000) * 1000;
   const goLive = opts.goLive;

@@ -32,6 +32,7 @@ export interface UserPoolOptions {
   seed: number;
 }
 
+/** The portal's employees over time. */
 export class UserPool {
   readonly count: number;
   private readonly registered: Float64Array;

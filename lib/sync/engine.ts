@@ -379,7 +379,7 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
         if (cursor.backfillStartedAt === null) await store_.cursor({ backfillStartedAt: portalNow() });
         const horizon = spec.eventEntity ? await store.eventHorizon() : 0;
         await retrying(async (progressed) => {
-          for await (const page of client.exportList({ ...exportOptions, afterId: cursor.backfillLastId })) {
+          for await (const page of ahead(client.exportList({ ...exportOptions, afterId: cursor.backfillLastId }))) {
             checkStop();
             await store_.page(page.rows.map((r) => spec.toRow(r)), { backfillLastId: page.lastId }, "backfill");
             progressed();
@@ -392,7 +392,7 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
         const horizon = spec.eventEntity ? await store.eventHorizon() : 0;
         if (spec.dateField === null) {
           await retrying(async (progressed) => {
-            for await (const page of client.exportList({ ...exportOptions, afterId: cursor.backfillLastId })) {
+            for await (const page of ahead(client.exportList({ ...exportOptions, afterId: cursor.backfillLastId }))) {
               checkStop();
               await store_.page(page.rows.map((r) => spec.toRow(r)), { backfillLastId: page.lastId }, "incremental");
               progressed();
@@ -401,13 +401,15 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
         } else {
           if (cursor.windowStart === null) await store_.cursor({ windowStart: portalNow(), windowLastId: 0 });
           await retrying(async (progressed) => {
-            for await (const page of client.changedSince({
-              ...exportOptions,
-              dateField: spec.dateField,
-              since: cursor.watermark ?? 0,
-              overlapSeconds,
-              afterId: cursor.windowLastId ?? 0,
-            })) {
+            for await (const page of ahead(
+              client.changedSince({
+                ...exportOptions,
+                dateField: spec.dateField,
+                since: cursor.watermark ?? 0,
+                overlapSeconds,
+                afterId: cursor.windowLastId ?? 0,
+              }),
+            )) {
               checkStop();
               await store_.page(page.rows.map((r) => spec.toRow(r)), { windowLastId: page.lastId }, "incremental");
               progressed();
@@ -508,6 +510,30 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
         }
       }
     }
+  }
+}
+
+/**
+ * Iterates `source` one page ahead: the next request is in flight while the caller stores the current page, so a
+ * list's time per page is the longer of the two rather than their sum. At most two pages are held. Cursors are
+ * unaffected: they move only when a page is stored.
+ */
+export async function* ahead<T>(source: AsyncGenerator<T>): AsyncGenerator<T> {
+  let next = source.next();
+  // A rejection of the page fetched ahead surfaces when it is awaited, not as an unhandled rejection meanwhile.
+  next.catch(() => {});
+  try {
+    for (;;) {
+      const current = await next;
+      if (current.done) return;
+      next = source.next();
+      next.catch(() => {});
+      yield current.value;
+    }
+  } finally {
+    // Stopping early (an error while storing, an abort): let the fetch in flight settle, then close the source.
+    await next.catch(() => undefined);
+    await source.return(undefined as never).catch(() => undefined);
   }
 }
 

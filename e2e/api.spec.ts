@@ -41,6 +41,12 @@ test("an API key created in the settings works, stays in its org, and stops work
   expect(body.clients[0]).toMatchObject({ id: clientId, name: "Acme Manufacturing", goLiveDate: "2024-01-15" });
   expect((await request.get(`/api/v1/clients/${clientId}`, { headers: bearer(keyA) })).status()).toBe(200);
 
+  // The app's own pages may read the same JSON with the member's session; writes need a key.
+  const bySession = await page.request.get("/api/v1/clients");
+  expect(bySession.status()).toBe(200);
+  expect((await bySession.json()).clients.map((c: { id: string }) => c.id)).toEqual([clientId]);
+  expect((await page.request.post("/api/v1/clients", { data: { name: "Via session" } })).status()).toBe(401);
+
   const invalid = await request.post("/api/v1/clients", { headers: bearer(keyA), data: { name: "" } });
   expect(invalid.status()).toBe(422);
   expect((await invalid.json()).error.fields.name).toBe("This field is required.");

@@ -5,22 +5,42 @@
 import type { MultiFieldValue } from "../types";
 import { hash32 } from "./rng";
 
-const FIRST_NAMES = [
-  "Anna", "Ivan", "Maria", "Sergey", "Elena", "Dmitry", "Olga", "Alexey", "Natalia", "Andrey",
-  "Tatiana", "Mikhail", "Irina", "Nikolay", "Ekaterina", "Pavel", "Svetlana", "Artem", "Yulia", "Roman",
-  "Anastasia", "Maxim", "Victoria", "Kirill", "Daria", "Egor", "Polina", "Denis", "Ksenia", "Oleg",
-  "John", "Emma", "Michael", "Sophia", "David", "Laura", "Peter", "Julia", "Thomas", "Lena",
+const FEMALE_NAMES = [
+  "Anna", "Maria", "Elena", "Olga", "Natalia", "Tatiana", "Irina", "Ekaterina", "Svetlana", "Yulia",
+  "Anastasia", "Victoria", "Daria", "Polina", "Ksenia", "Emma", "Sophia", "Laura", "Julia", "Lena",
 ];
 
-const LAST_NAMES = [
-  "Ivanova", "Petrov", "Smirnova", "Kuznetsov", "Popova", "Vasiliev", "Sokolova", "Mikhailov", "Novikova",
-  "Fedorov", "Morozova", "Volkov", "Alekseeva", "Lebedev", "Semenova", "Egorov", "Pavlova", "Kozlov",
-  "Stepanova", "Nikolaev", "Orlova", "Andreev", "Makarova", "Zakharov", "Zaitseva", "Solovyov", "Borisova",
-  "Yakovlev", "Grigorieva", "Romanov", "Weber", "Schmidt", "Miller", "Wilson", "Becker", "Taylor",
+const MALE_NAMES = [
+  "Ivan", "Sergey", "Dmitry", "Alexey", "Andrey", "Mikhail", "Nikolay", "Pavel", "Artem", "Roman",
+  "Maxim", "Kirill", "Egor", "Denis", "Oleg", "John", "Michael", "David", "Peter", "Thomas",
 ];
 
-const FIRST_LOWER = FIRST_NAMES.map((n) => n.toLowerCase());
-const LAST_LOWER = LAST_NAMES.map((n) => n.toLowerCase());
+/** Surnames as [male, female] forms: Russian surnames agree with gender. */
+const SURNAMES: readonly [string, string][] = [
+  ["Ivanov", "Ivanova"], ["Petrov", "Petrova"], ["Smirnov", "Smirnova"], ["Kuznetsov", "Kuznetsova"],
+  ["Popov", "Popova"], ["Vasiliev", "Vasilieva"], ["Sokolov", "Sokolova"], ["Mikhailov", "Mikhailova"],
+  ["Novikov", "Novikova"], ["Fedorov", "Fedorova"], ["Morozov", "Morozova"], ["Volkov", "Volkova"],
+  ["Alekseev", "Alekseeva"], ["Lebedev", "Lebedeva"], ["Semenov", "Semenova"], ["Egorov", "Egorova"],
+  ["Pavlov", "Pavlova"], ["Kozlov", "Kozlova"], ["Stepanov", "Stepanova"], ["Nikolaev", "Nikolaeva"],
+  ["Orlov", "Orlova"], ["Andreev", "Andreeva"], ["Makarov", "Makarova"], ["Zakharov", "Zakharova"],
+  ["Zaitsev", "Zaitseva"], ["Solovyov", "Solovyova"], ["Borisov", "Borisova"], ["Yakovlev", "Yakovleva"],
+  ["Grigoriev", "Grigorieva"], ["Romanov", "Romanova"], ["Weber", "Weber"], ["Schmidt", "Schmidt"],
+  ["Miller", "Miller"], ["Wilson", "Wilson"], ["Becker", "Becker"], ["Taylor", "Taylor"],
+];
+
+/** First name and matching surname for a hash. */
+function nameOf(h: number): { first: string; last: string; fi: number; li: number; female: boolean } {
+  const female = (h & 1) === 1;
+  const names = female ? FEMALE_NAMES : MALE_NAMES;
+  const fi = (h >>> 1) % names.length;
+  const li = (h >>> 9) % SURNAMES.length;
+  return { first: names[fi], last: SURNAMES[li][female ? 1 : 0], fi, li, female };
+}
+
+const lower = (list: readonly string[]) => list.map((n) => n.toLowerCase());
+const FEMALE_LOWER = lower(FEMALE_NAMES);
+const MALE_LOWER = lower(MALE_NAMES);
+const SURNAMES_LOWER = SURNAMES.map(([m, f]) => [m.toLowerCase(), f.toLowerCase()] as const);
 
 const COMPANY_WORDS = [
   "Nordic", "Vector", "Atlas", "Orion", "Delta", "Granite", "Polar", "Summit", "Baltic", "Vertex",
@@ -61,21 +81,21 @@ export interface Person {
 export function personOf(seed: number, key: number, countryCode: string): Person {
   const h = hash32(seed, key, 0x9e5);
   const h2 = hash32(h, 7);
-  const fi = h % FIRST_NAMES.length;
-  const li = (h >>> 8) % LAST_NAMES.length;
+  const n = nameOf(h);
   const hasPhone = (h2 & 0xff) < 235;
   const hasEmail = ((h2 >>> 8) & 0xff) < 170;
+  const firstLower = (n.female ? FEMALE_LOWER : MALE_LOWER)[n.fi];
   return {
-    first: FIRST_NAMES[fi],
-    last: LAST_NAMES[li],
+    first: n.first,
+    last: n.last,
     phone: hasPhone ? `${countryCode}9${100_000_000 + uniqueNumber(key, seed, 900_000_000, 48_271)}` : null,
-    email: hasEmail ? `${FIRST_LOWER[fi]}.${LAST_LOWER[li]}.${key}@example.com` : null,
+    email: hasEmail ? `${firstLower}.${SURNAMES_LOWER[n.li][n.female ? 1 : 0]}.${key}@example.com` : null,
   };
 }
 
 /** A person's surname alone (cheap: for titles). */
 export function surnameOf(seed: number, key: number): string {
-  return LAST_NAMES[(hash32(seed, key, 0x9e5) >>> 8) % LAST_NAMES.length];
+  return nameOf(hash32(seed, key, 0x9e5)).last;
 }
 
 /** A company's short name, without number and legal form (cheap: for titles). */
@@ -122,8 +142,8 @@ export function emailField(email: string | null): MultiFieldValue[] | null {
 
 /** Employee names for user.get. */
 export function employeeOf(seed: number, index: number): { first: string; last: string } {
-  const h = hash32(seed, index, 0xe3);
-  return { first: FIRST_NAMES[h % FIRST_NAMES.length], last: LAST_NAMES[(h >>> 8) % LAST_NAMES.length] };
+  const { first, last } = nameOf(hash32(seed, index, 0xe3));
+  return { first, last };
 }
 
 /** Calling code for phones, from the base currency (a rough proxy for the country). */

@@ -345,6 +345,15 @@ export class Simulation {
     this.queue.push(e);
   }
 
+  /**
+   * When an employee acts on something that came up at t: at t during office hours, else some time in the
+   * first hours of the next working day (not all on the stroke of nine).
+   */
+  private work(t: number): number {
+    const w = this.cal.toWork(t);
+    return w === t ? t : w + this.rng.range(1, 120) * MIN;
+  }
+
   /** Writes now or queues for later; nothing after now is ever scheduled. */
   private schedule(e: Ev): void {
     if (e.t > this.now) this.release(e);
@@ -423,7 +432,7 @@ export class Simulation {
     const assigned = this.input.users.pick(t, rng);
     let channel = this.pickChannel(P);
     if (channel === CH_FORM) channel = CH_EMAIL;
-    if (channel === CH_MANUAL) this.planned(ownerType, ownerId, this.cal.toWork(t), PV_TODO, assigned, Infinity, P);
+    if (channel === CH_MANUAL) this.planned(ownerType, ownerId, this.work(t), PV_TODO, assigned, Infinity, P);
     else this.inbound(ownerType, ownerId, t, channel, assigned, P);
   }
 
@@ -469,12 +478,12 @@ export class Simulation {
     if (converting) {
       // Capped: a lead waits in the reorder buffer until it converts, so long tails would cost memory.
       const delay = Math.min(30, rng.lognormal(Math.max(0.3, P.cycleDays * 0.12), 1));
-      let tc = cal.toWork((answered ? respT : t0) + delay * DAY);
+      let tc = this.work((answered ? respT : t0) + delay * DAY);
       // The deal must exist by now: late arrivals convert quickly.
       if (tc > now) tc = sec(t0 + (now - t0) * rng.range(0.3, 0.95));
       closeT = sec(Math.min(now, Math.max(tc, t0 + SEC)));
     } else if (rng.chance(P.leadJunk)) {
-      const tj = cal.toWork((answered ? respT : t0) + rng.lognormal(3, 1) * DAY);
+      const tj = this.work((answered ? respT : t0) + rng.lognormal(3, 1) * DAY);
       if (tj <= now) closeT = tj;
     }
     if (answered && respT < closeT) {
@@ -628,7 +637,7 @@ export class Simulation {
       if (closeT <= t) closeT = t + SEC;
     } else if (outcome !== OPEN) {
       const days = Math.min(400, rng.lognormal(P.cycleDays * (outcome === LOST ? 0.8 : 1), 0.85));
-      closeT = sec(cal.toWork(t + days * DAY));
+      closeT = sec(this.work(t + days * DAY));
     }
     const horizon = outcome === OPEN ? t + Math.min(300, rng.lognormal(P.cycleDays * 0.6, 0.8)) * DAY : closeT;
 
@@ -649,7 +658,7 @@ export class Simulation {
     let lo = t;
     const hi = Math.min(horizon, closeT);
     if (moved) {
-      const tm = sec(cal.toWork(t + (hi - t) * rng.range(0.02, 0.2)));
+      const tm = sec(this.work(t + (hi - t) * rng.range(0.02, 0.2)));
       if (tm < hi) {
         push(tm, target.process[0], target.id, 5);
         lo = tm;
@@ -678,7 +687,7 @@ export class Simulation {
     }
     let prev = lo;
     for (let i = 0; i < nSteps; i++) {
-      let ti = sec(cal.toWork(lo + (hi - lo) * fr[i]));
+      let ti = sec(this.work(lo + (hi - lo) * fr[i]));
       if (ti <= prev) ti = prev + SEC;
       if (ti >= hi) break;
       push(ti, pipeline.process[steps[i]], pipeline.id, 2);
@@ -980,7 +989,7 @@ export class Simulation {
     let status = 2;
     let auto = 0;
     if (!rng.chance(P.overdue)) {
-      done = rng.chance(0.85) ? deadline - rng.next() * 0.7 * (deadline - ct) : cal.toWork(deadline + rng.lognormal(0.5, 0.8) * DAY);
+      done = rng.chance(0.85) ? deadline - rng.next() * 0.7 * (deadline - ct) : this.work(deadline + rng.lognormal(0.5, 0.8) * DAY);
     }
     if (closeT !== Infinity && (Number.isNaN(done) || done > closeT)) {
       if (rng.chance(P.autoComplete)) {
@@ -1019,7 +1028,7 @@ export class Simulation {
   /** One piece of work on a lead or deal around ct: a call, an e-mail, a chat, or planned work. */
   private planWork(ownerType: number, ownerId: number, ct: number, closeT: number, assigned: number, P: PeriodParams): void {
     const rng = this.rng;
-    ct = sec(this.cal.toWork(Math.max(this.cur, ct)));
+    ct = sec(this.work(Math.max(this.cur, ct)));
     if (ct > this.now) return;
     const manual = Math.max(0.25, 1 - P.call - P.email - P.chat - P.form);
     const x = rng.next() * (P.call + P.email + P.chat * 0.4 + manual);

@@ -466,7 +466,7 @@ describe(`public API v1: syncs (${testDbKind})`, () => {
     await db.update(portalConnections).set({ status: "needs_reauth" }).where(eq(portalConnections.id, connectionId));
     const reauth = await call(syncRoute.POST, `/api/v1/clients/${clientId}/syncs`, { key, method: "POST", params: { id: clientId } });
     expect(reauth.status).toBe(409);
-    expect(reauth.json.error.message).toContain("needs_reauth");
+    expect(reauth.json.error.message).toContain("not connected");
     expect(await runsOf(a.org.id)).toEqual([]);
   });
 });

@@ -35,7 +35,7 @@ export async function startClientSync(ctx: TenantContext, clientId: string, inpu
   const connection = await getClientConnection(ctx, clientId);
   if (!connection) throw new AppError("conflict", { messageKey: "syncNoPortal" });
   if (connection.status !== "connected") {
-    throw new AppError("conflict", { messageKey: "syncPortalNotConnected", params: { status: connection.status } });
+    throw new AppError("conflict", { messageKey: "syncPortalNotConnected" });
   }
   const reason = ctx.actor.type === "api_key" ? "api" : ctx.actor.type === "system" ? "system" : "manual";
   const requested = await ctx.db.transaction(async (tx) => {

@@ -66,7 +66,9 @@ export async function startJobWorker(database: Database, options: JobWorkerOptio
       expireInSeconds: job.expireInSeconds,
     });
     let handler: JobHandler<unknown> | undefined;
-    for (let i = 0; i < job.concurrency; i++) {
+    // PGlite runs one statement at a time: more pollers would only queue behind each other.
+    const concurrency = database.kind === "pglite" ? Math.min(job.concurrency, 2) : job.concurrency;
+    for (let i = 0; i < concurrency; i++) {
       await boss.work<unknown>(job.name, { pollingIntervalSeconds, batchSize: 1 }, async ([item]) => {
         if (!item || controller.signal.aborted) return;
         handler ??= (await job.handler()) as JobHandler<unknown>;

@@ -244,6 +244,14 @@ async function main() {
   const url = benchUrl(baseUrl);
   const ids = { orgId: built.orgId, clientId: built.clientId, connectionId: built.connectionId };
 
+  // How fast this machine is right now: the same figures mean little on a loaded box without it.
+  const calibration = await openDatabase({ url, max: 1 });
+  const t = performance.now();
+  await calibration.executeSql(`select count(*) from generate_series(1, 10000000)`);
+  const referenceSeconds = Math.round((performance.now() - t) / 10) / 100;
+  await calibration.close();
+  console.log(`  machine reference: counting 10 M generated rows took ${referenceSeconds} s (about 0.6 s on an idle machine)`);
+
   const full = spawnPhase("full", url, ids, null);
   const month = spawnPhase("month", url, ids, null);
   const database = await openDatabase({ url, max: 2 });
@@ -268,6 +276,7 @@ async function main() {
     JSON.stringify({
       rows: built.counts,
       buildSeconds: built.buildSeconds,
+      referenceSeconds,
       full: { seconds: full.seconds, peakRssMb: full.peakRssMb, ratio: full.ratio, months: full.months },
       month: { seconds: month.seconds, peakRssMb: month.peakRssMb, ratio: month.ratio },
       change: { seconds: changed.seconds, peakRssMb: changed.peakRssMb, ratio: changed.ratio, fromMonth: changed.fromMonth },

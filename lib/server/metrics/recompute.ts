@@ -183,18 +183,10 @@ export async function recomputeClientMetrics(ctx: TenantContext, clientId: strin
     });
 
     const settings = await loadMetricSettings(tx, ctx.orgId, clientId);
-    const currencies = connection ? await loadCurrencies(tx, { orgId: ctx.orgId, connectionId: connection.id }) : [];
-    const portalBase = currencies.find((c) => c.base)?.currency ?? client.baseCurrency.toUpperCase();
-    // A client whose base currency the portal does not know is shown in the portal's base instead.
-    const known = currencies.some((c) => c.currency === client.baseCurrency.toUpperCase()) || portalBase === client.baseCurrency.toUpperCase();
-    const target = known ? client.baseCurrency.toUpperCase() : portalBase;
-    const rates = currencies.filter((c) => c.rate !== null).map((c) => ({ currency: c.currency, rate: c.rate as number }));
-    const factors = [...new Set([portalBase, ...currencies.map((c) => c.currency)])]
-      .map((currency) => ({ currency, factor: conversionFactor(currency, target, rates, portalBase) }))
-      .filter((f): f is { currency: string; factor: number } => f.factor !== null);
-
+    const money = await currencyFactors(tx, ctx.orgId, connection?.id ?? null, client.baseCurrency);
+    const target = money.target;
     const scope: MirrorScope | null = connection
-      ? { orgId: ctx.orgId, connectionId: connection.id, timeZone: zone, factors, portalBase, rangeStart: null, now, months: [], bounds: [] }
+      ? { orgId: ctx.orgId, connectionId: connection.id, timeZone: zone, factors: money.factors, portalBase: money.portalBase, rangeStart: null, now, months: [], bounds: [] }
       : null;
     const historyStart = scope ? await loadHistoryStart(tx, scope) : null;
 
@@ -282,6 +274,24 @@ export async function recomputeClientMetrics(ctx: TenantContext, clientId: strin
     await recordState(tx, ctx.orgId, clientId, { client, firstMonth, lastMonth, months, durationMs: Date.now() - started });
     return summary(months, drafts.length, firstMonth, partial ? fromMonth : null);
   });
+}
+
+/**
+ * How the portal's amounts become the client's base currency: a factor per currency code (through the portal's
+ * base, with the portal's current rates). A client whose base currency the portal does not know gets the
+ * portal's base instead (`target` says which).
+ */
+export async function currencyFactors(tx: Tx, orgId: string, connectionId: string | null, clientBase: string) {
+  const currencies = connectionId ? await loadCurrencies(tx, { orgId, connectionId }) : [];
+  const wanted = clientBase.toUpperCase();
+  const portalBase = currencies.find((c) => c.base)?.currency ?? wanted;
+  const known = currencies.some((c) => c.currency === wanted) || portalBase === wanted;
+  const target = known ? wanted : portalBase;
+  const rates = currencies.filter((c) => c.rate !== null).map((c) => ({ currency: c.currency, rate: c.rate as number }));
+  const factors = [...new Set([portalBase, ...currencies.map((c) => c.currency)])]
+    .map((currency) => ({ currency, factor: conversionFactor(currency, target, rates, portalBase) }))
+    .filter((f): f is { currency: string; factor: number } => f.factor !== null);
+  return { target, portalBase, factors };
 }
 
 /** With METRICS_PROFILE=1, logs how long each step of a recompute took (benchmarks, diagnosis). */

@@ -115,7 +115,8 @@ export const syncProgress = pgTable(
  * Where each entity of a portal stands, committed with every page:
  * - backfill: `backfill_last_id` = highest ID stored so far; `backfill_done_at` set once the whole history is in;
  * - incremental: `watermark` = records modified at or after it (minus an overlap) are fetched next time;
- *   `window_start` / `window_last_id` checkpoint a pass in progress (ID cursor inside the modified-since window);
+ *   `window_start` (the pass's start on the portal's clock, its next watermark) and `window_last_id` (the ID cursor
+ *   inside the modified-since window) checkpoint a pass in progress;
  * - deletions: `events_read_to` = last portal_events id applied, `reconciled_at` = last full ID reconciliation.
  */
 export const syncCursors = pgTable(
@@ -130,8 +131,6 @@ export const syncCursors = pgTable(
     watermark: timestamp("watermark", { withTimezone: true }),
     windowStart: timestamp("window_start", { withTimezone: true }),
     windowLastId: bigint("window_last_id", { mode: "number" }),
-    /** Highest modification time seen in the pass in progress (becomes the watermark when the pass completes). */
-    windowMaxSeen: timestamp("window_max_seen", { withTimezone: true }),
     reconciledAt: timestamp("reconciled_at", { withTimezone: true }),
     /** Reconciliation in progress: IDs up to here are checked. */
     reconcileLastId: bigint("reconcile_last_id", { mode: "number" }),
@@ -184,7 +183,8 @@ export const orgSyncSettings = pgTable("org_sync_settings", {
 /**
  * The shared leaky bucket of one portal (key = the portal's member_id: Bitrix24 counts requests per portal, so two
  * orgs connected to the same portal share it). `level` drains at `drain_per_second` since `drained_at`; the
- * database clock is the only clock, so workers on different hosts agree. Not tenant data.
+ * database clock is the only clock, so workers on different hosts agree. Not tenant data. UNLOGGED (migration
+ * 0006): written on every request and worthless after a crash, so not worth a WAL flush.
  */
 export const portalRateBuckets = pgTable("portal_rate_buckets", {
   portalKey: text("portal_key").primaryKey(),
@@ -197,7 +197,8 @@ export const portalRateBuckets = pgTable("portal_rate_buckets", {
 
 /**
  * Per-method operating time of one portal, from each answer's `time.operating`: a method whose budget is nearly
- * spent, or that got 429 OPERATION_TIME_LIMIT, is paused for every worker until `paused_until`.
+ * spent, or that got 429 OPERATION_TIME_LIMIT, is paused for every worker until `paused_until`. UNLOGGED like
+ * the bucket.
  */
 export const portalMethodBudgets = pgTable(
   "portal_method_budgets",

@@ -31,6 +31,8 @@ export interface IsolationTarget {
 export const ISOLATION_TARGETS: IsolationTarget[] = [
   { route: "/clients/[id]", method: "PAGE", url: (ids) => `/clients/${ids.clientId}` },
   { route: "/clients/[id]/edit", method: "PAGE", url: (ids) => `/clients/${ids.clientId}/edit` },
+  // The client page's live sync panel.
+  { route: "/api/clients/[id]/sync", method: "GET", url: (ids) => `/api/clients/${ids.clientId}/sync` },
   // Public API v1: org A's key on org B's ids.
   { route: "/api/v1/clients/[id]", method: "GET", auth: "apiKey", url: (ids) => `/api/v1/clients/${ids.clientId}` },
   {

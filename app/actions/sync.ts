@@ -1,7 +1,9 @@
 "use server";
 
+import { revalidatePath } from "next/cache";
 import { getTranslations } from "next-intl/server";
-import { runTenantAction, type FormState } from "@/lib/server/forms";
+import { runTenantAction, tenantFormAction, type FormState } from "@/lib/server/forms";
+import { syncSettingsInput, updateOrgSyncSettings } from "@/lib/server/services/sync-settings";
 import { startClientSync } from "@/lib/server/services/syncs";
 
 /**
@@ -15,3 +17,10 @@ export async function requestSyncAction(clientId: string, kind: "incremental" | 
     return { status: "success", message: created ? t("requested") : t("joined") };
   });
 }
+
+/** The org's sync schedule form (owners and admins). */
+export const updateSyncSettingsAction = tenantFormAction(syncSettingsInput, async (input, ctx): Promise<FormState> => {
+  await updateOrgSyncSettings(ctx, input);
+  revalidatePath("/settings/sync");
+  return { status: "success", message: (await getTranslations("sync"))("settings.saved") };
+});

@@ -105,6 +105,8 @@ const CONNECTION_KINDS: Bitrix24ErrorKind[] = [
   "app_not_installed",
   "overload",
 ];
+/** `malformed` codes of answers that did not arrive whole (as opposed to whole answers with unexpected content). */
+const GARBLED_CODES = ["INVALID_JSON", "EMPTY_BODY", "UNEXPECTED_BODY"];
 /** Kinds that mean this list (or dictionary) is not readable with the rights granted. */
 const ACCESS_KINDS: Bitrix24ErrorKind[] = ["access_denied", "insufficient_scope", "method_not_found"];
 
@@ -276,8 +278,10 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
    */
   async function retrying<T>(attempt: (progressed: () => void) => Promise<T>, onProgressReset: () => void): Promise<T> {
     let failures = 0;
+    let garbled = 0;
     const progressed = () => {
       failures = 0;
+      garbled = 0;
       onProgressReset();
     };
     for (;;) {
@@ -299,6 +303,13 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
         if (isBitrix24Error(error, "transient", "expired_token") && failures < maxTransient) {
           failures++;
           await sleep(backoffDelay(failures, Math.random, { baseMs: 1000 }), runController.signal);
+          continue;
+        }
+        // A body cut short or not JSON at all is a transport accident as often as not: a few more tries. Rows that
+        // arrive whole but do not parse are the portal's data and fail at once.
+        if (isBitrix24Error(error, "malformed") && GARBLED_CODES.includes(error.code) && garbled < 3) {
+          garbled++;
+          await sleep(backoffDelay(garbled, Math.random, { baseMs: 1000 }), runController.signal);
           continue;
         }
         throw error;

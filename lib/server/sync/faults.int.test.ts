@@ -32,9 +32,9 @@ describe(`sync under faults (${testDbKind})`, () => {
     await database?.close();
   });
 
-  it("10 % 503, 2 % 500, lost answers and tokens expiring mid-run: the mirror still equals the portal", async () => {
+  it("10 % 503, 2 % 500, lost and cut-short answers, tokens expiring mid-run: the mirror still equals the portal", async () => {
     const p = harness.portals.flaky;
-    p.handle.setFaults({ seed: 7, overload503: 0.1, error500: 0.02, hang: 0.02 });
+    p.handle.setFaults({ seed: 7, overload503: 0.1, error500: 0.02, hang: 0.02, malformedJson: 0.01 });
     const running = harness.sync("flaky", "full", { timeoutMs: 1500 });
     // Once pages are landing, every access token issued so far stops working.
     await until(async () => {

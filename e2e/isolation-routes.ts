@@ -31,6 +31,14 @@ export interface IsolationTarget {
 export const ISOLATION_TARGETS: IsolationTarget[] = [
   { route: "/clients/[id]", method: "PAGE", url: (ids) => `/clients/${ids.clientId}` },
   { route: "/clients/[id]/edit", method: "PAGE", url: (ids) => `/clients/${ids.clientId}/edit` },
+  // The client's metric pages: table, inputs, settings, process inventory, baselines and targets, drill-down.
+  { route: "/clients/[id]/metrics", method: "PAGE", url: (ids) => `/clients/${ids.clientId}/metrics` },
+  { route: "/clients/[id]/metrics/inputs", method: "PAGE", url: (ids) => `/clients/${ids.clientId}/metrics/inputs?month=2024-01` },
+  { route: "/clients/[id]/metrics/settings", method: "PAGE", url: (ids) => `/clients/${ids.clientId}/metrics/settings` },
+  { route: "/clients/[id]/metrics/processes", method: "PAGE", url: (ids) => `/clients/${ids.clientId}/metrics/processes` },
+  { route: "/clients/[id]/metrics/goals", method: "PAGE", url: (ids) => `/clients/${ids.clientId}/metrics/goals` },
+  { route: "/clients/[id]/metrics/[metric]/[month]", method: "PAGE", url: (ids) => `/clients/${ids.clientId}/metrics/response_time/2024-01` },
+  { route: "/clients/[id]/metrics/template/[kind]", method: "GET", url: (ids) => `/clients/${ids.clientId}/metrics/template/inputs` },
   // The client page's live sync panel.
   { route: "/api/clients/[id]/sync", method: "GET", url: (ids) => `/api/clients/${ids.clientId}/sync` },
   // Public API v1: org A's key on org B's ids.

@@ -41,7 +41,11 @@ export default async function ClientPage({
         title={client.name}
         description={<ClientStatusBadge status={client.status} />}
         actions={
-          writer && (
+          <>
+            <ButtonLink href={`/clients/${client.id}/metrics`} variant="secondary">
+              {(await getTranslations("metricData"))("nav.overview")}
+            </ButtonLink>
+            {writer && (
             <>
               <ButtonLink href={`/clients/${client.id}/edit`} variant="secondary">
                 {(await getTranslations("common"))("edit")}
@@ -61,7 +65,8 @@ export default async function ClientPage({
                 />
               )}
             </>
-          )
+            )}
+          </>
         }
       />
       {archived && <Alert tone="warning">{t("archivedNotice")}</Alert>}

@@ -72,8 +72,10 @@ export function verdictAsOf(input: {
   goLiveDate: string | null;
   figures: FiguresByMetric;
   baselines: Partial<Record<MetricKey, number | null>>;
+  /** The window when already known (see verdictWindowOf); computed otherwise. */
+  window?: MonthKey[] | null;
 }): VerdictResult & { outcomes: Partial<Record<MetricKey, Outcome | null>>; window: MonthKey[] | null } {
-  const window = verdictWindow(input.goLiveDate, endOfMonth(input.month, input.timeZone), input.timeZone);
+  const window = input.window !== undefined ? input.window : verdictWindowOf(input.month, input.timeZone, input.goLiveDate);
   const outcomes: Partial<Record<MetricKey, Outcome | null>> = {};
   if (window) {
     for (const metric of METRIC_KEYS) {
@@ -82,6 +84,24 @@ export function verdictAsOf(input: {
     }
   }
   return { ...verdictOf(outcomes, { hasGoLive: input.goLiveDate !== null, windowReady: window !== null }), outcomes, window };
+}
+
+const windows = new Map<string, MonthKey[] | null>();
+
+/**
+ * The verdict's months as of `month` for a go-live date in a zone. Memoised: it depends only on the month, the
+ * zone and the go-live month, and time-zone arithmetic is the costly part of a 500-client portfolio.
+ */
+export function verdictWindowOf(month: MonthKey, timeZone: string, goLiveDate: string | null): MonthKey[] | null {
+  if (!goLiveDate) return null;
+  const key = `${month}|${timeZone}|${goLiveDate.slice(0, 7)}`;
+  let window = windows.get(key);
+  if (window === undefined) {
+    if (windows.size > 10_000) windows.clear();
+    window = verdictWindow(goLiveDate, endOfMonth(month, timeZone), timeZone);
+    windows.set(key, window);
+  }
+  return window;
 }
 
 export interface PeriodRange {

@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "@/db";
 import { createTestDatabase, testDbKind } from "@/db/testing";
@@ -144,6 +145,32 @@ describe(`dashboards (${testDbKind})`, () => {
       expect(applyPortfolioView(rows, { ...view, verdict: "pays_off" }).map((r) => r.name)).toEqual(["Alpha"]);
       expect(applyPortfolioView(rows, { ...view, connection: "attention" }).map((r) => r.name)).toEqual(["Beta"]);
       expect(applyPortfolioView(rows, { ...view, connection: "none" }).map((r) => r.name)).toEqual(["Gamma"]);
+    });
+  });
+
+  describe("cached figures follow the data", () => {
+    it("recomputes a verdict after a baseline changes and percentiles after a client is added", async () => {
+      const db = database.db;
+      expect((await getPortfolio(ctxA, { now: NOW })).rows.find((r) => r.name === "Alpha")!.verdict.verdict).toBe("pays_off");
+      const scratch = await makeOrg(db, "Scratch");
+      const c1 = await makeClient(db, scratch.ctx.orgId, { name: "One", goLiveDate: "2024-01-15" });
+      await insertSnapshots(db, scratch.ctx.orgId, c1.id, {
+        lead_conversion: Object.fromEntries(monthRange("2024-04", "2024-06").map((m) => [m, conversion(20, 100)])),
+        avg_deal_size: Object.fromEntries(monthRange("2024-04", "2024-06").map((m) => [m, dealSize(3000, 2)])),
+        sales_cycle: Object.fromEntries(monthRange("2024-04", "2024-06").map((m) => [m, cycle(20)])),
+      });
+      await setBaselines(db, scratch.ctx.orgId, c1.id, { lead_conversion: { entered: 10 }, avg_deal_size: { entered: 1000 }, sales_cycle: { entered: 30 } });
+      const first = await getPortfolio(scratch.ctx, { now: NOW });
+      expect(first.rows[0].verdict.verdict).toBe("pays_off");
+      expect(first.percentiles.lead_conversion.median).toBe(20);
+
+      await db.execute(sql`update metric_baselines set entered_value = entered_value * 10, updated_at = now() + interval '1 second' where client_id = ${c1.id}`);
+      const second = await getPortfolio(scratch.ctx, { now: NOW });
+      expect(second.rows[0].verdict).toMatchObject({ verdict: "at_risk", worse: 2, improved: 1 });
+
+      const c2 = await makeClient(db, scratch.ctx.orgId, { name: "Two" });
+      await insertSnapshots(db, scratch.ctx.orgId, c2.id, { lead_conversion: { "2024-06": conversion(40, 100) } });
+      expect((await getPortfolio(scratch.ctx, { now: NOW })).percentiles.lead_conversion.median).toBe(30);
     });
   });
 

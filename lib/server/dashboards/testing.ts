@@ -78,7 +78,7 @@ export async function insertSnapshots(db: Db, orgId: string, clientId: string, d
     await db
       .insert(clientMetricStates)
       .values({ orgId, clientId, computedAt: new Date(), firstMonth: months[0], lastMonth: months[months.length - 1] })
-      .onConflictDoUpdate({ target: [clientMetricStates.orgId, clientMetricStates.clientId], set: { firstMonth: months[0], lastMonth: months[months.length - 1] } });
+      .onConflictDoUpdate({ target: [clientMetricStates.orgId, clientMetricStates.clientId], set: { computedAt: new Date(), firstMonth: months[0], lastMonth: months[months.length - 1] } });
   }
 }
 

@@ -39,6 +39,11 @@ export const ISOLATION_TARGETS: IsolationTarget[] = [
   { route: "/clients/[id]/metrics/goals", method: "PAGE", url: (ids) => `/clients/${ids.clientId}/metrics/goals` },
   { route: "/clients/[id]/metrics/[metric]/[month]", method: "PAGE", url: (ids) => `/clients/${ids.clientId}/metrics/response_time/2024-01` },
   { route: "/clients/[id]/metrics/template/[kind]", method: "GET", url: (ids) => `/clients/${ids.clientId}/metrics/template/inputs` },
+  // Dashboards: the client page's CSV exports and the compare page and its CSV with another org's client.
+  { route: "/clients/[id]/metrics.csv", method: "GET", url: (ids) => `/clients/${ids.clientId}/metrics.csv?from=2020-01&to=2030-12` },
+  { route: "/clients/[id]/periods.csv", method: "GET", url: (ids) => `/clients/${ids.clientId}/periods.csv?table=go_live` },
+  { route: "/compare", method: "PAGE", url: (ids) => `/compare?clients=${ids.clientId}` },
+  { route: "/compare.csv", method: "GET", url: (ids) => `/compare.csv?clients=${ids.clientId}` },
   // The client page's live sync panel.
   { route: "/api/clients/[id]/sync", method: "GET", url: (ids) => `/api/clients/${ids.clientId}/sync` },
   // Public API v1: org A's key on org B's ids.

@@ -10,29 +10,36 @@ const OUTCOME_CLASS: Record<Outcome, string> = { improved: "text-good", worse: "
 
 /**
  * A delta coloured by the metric's good direction, never by colour alone: an arrow for the direction of the
- * change, the signed change, and (for screen readers and the tooltip) whether that is better, worse or flat.
+ * change, the signed change, and (for screen readers) whether that is better, worse or flat against `reference`.
  */
 export function DeltaBadge({ delta, reference, className }: { delta: Delta; reference: string; className?: string }) {
   const t = useTranslations("dashboards.outcomes");
   const format = useFormatter();
+  const labels = { improved: t("improved"), flat: t("flat"), worse: t("worse"), unknown: t("unknown") };
+  return <DeltaView delta={delta} reference={reference} labels={labels} change={formatChange((v, o) => format.number(v, o), delta.change)} className={className} />;
+}
+
+export type OutcomeLabels = Record<Outcome | "unknown", string>;
+
+/** DeltaBadge without hooks, for tables that render hundreds of them with the same labels. */
+export function DeltaView({ delta, reference, labels, change, className }: { delta: Delta; reference: string; labels: OutcomeLabels; change: string | null; className?: string }) {
   if (delta.outcome === null) {
     return (
-      <span className={cn("text-xs text-slate-500", className)} title={`${reference}: ${t("unknown")}`}>
+      <span className={cn("text-xs text-slate-500", className)}>
         <span aria-hidden="true">—</span>
         <span className="sr-only">
-          {reference}: {t("unknown")}
+          {reference}: {labels.unknown}
         </span>
       </span>
     );
   }
   const arrow = delta.difference === null || delta.difference === 0 ? "▬" : delta.difference > 0 ? "▲" : "▼";
-  const change = formatChange((v, o) => format.number(v, o), delta.change);
   return (
-    <span className={cn("inline-flex items-center gap-1 whitespace-nowrap text-xs font-medium", OUTCOME_CLASS[delta.outcome], className)} title={`${reference}: ${t(delta.outcome)}`} data-outcome={delta.outcome}>
-      <span aria-hidden="true">{arrow}</span>
-      <span>{change ?? t(delta.outcome)}</span>
+    <span className={cn("whitespace-nowrap text-xs font-medium", OUTCOME_CLASS[delta.outcome], className)} data-outcome={delta.outcome}>
+      <span aria-hidden="true">{arrow}</span> {change ?? labels[delta.outcome]}
       <span className="sr-only">
-        ({reference}: {t(delta.outcome)})
+        {" "}
+        ({reference}: {labels[delta.outcome]})
       </span>
     </span>
   );

@@ -26,6 +26,7 @@ export async function ClientDashboardSection({ ctx, clientId, view }: { ctx: Ten
   const d = await getClientDashboard(ctx, clientId, clientViewOptions(view));
   const t = await getTranslations("dashboards");
   const tm = await getTranslations("metrics");
+  const tn = await getTranslations("metricData.nav");
   const format = await getFormatter();
   const number: FormatNumber = (v, o) => format.number(v, o);
   const currency = d.client.baseCurrency;
@@ -71,6 +72,24 @@ export async function ClientDashboardSection({ ctx, clientId, view }: { ctx: Ten
 
       <VerdictPanel d={d} monthLong={monthLong} />
 
+      <nav aria-label={t("client.dataLinks")} className="no-print flex flex-wrap gap-x-4 gap-y-1 text-sm">
+        <Link href={`${base}/metrics?month=${d.month}`} className="text-brand-700 hover:underline">
+          {tn("overview")}
+        </Link>
+        <Link href={`${base}/metrics/inputs?month=${d.month}`} className="text-brand-700 hover:underline">
+          {tn("inputs")}
+        </Link>
+        <Link href={`${base}/metrics/goals`} className="text-brand-700 hover:underline">
+          {tn("goals")}
+        </Link>
+        <Link href={`${base}/metrics/settings`} className="text-brand-700 hover:underline">
+          {tn("settings")}
+        </Link>
+        <Link href={`${base}/metrics/processes`} className="text-brand-700 hover:underline">
+          {tn("processes")}
+        </Link>
+      </nav>
+
       {!d.hasSnapshots ? (
         <EmptyState
           title={d.connection ? t("client.noSnapshotsTitle") : t("client.noPortalTitle")}
@@ -88,7 +107,7 @@ export async function ClientDashboardSection({ ctx, clientId, view }: { ctx: Ten
           <ul className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3 xl:grid-cols-5" aria-label={t("client.cards")}>
             {d.metrics.map((m) => (
               <li key={m.key}>
-                <MetricCard m={m} name={tm(`names.${m.key}`)} definition={tm(`definitions.${m.key}`)} fmt={fmt} number={number} />
+                <MetricCard m={m} name={tm(`names.${m.key}`)} definition={tm(`definitions.${m.key}`)} fmt={fmt} number={number} drillDown={`${base}/metrics/${m.key}/${d.month}`} goals={`${base}/metrics/goals`} />
               </li>
             ))}
           </ul>
@@ -175,7 +194,23 @@ async function VerdictPanel({ d, monthLong }: { d: ClientDashboard; monthLong: (
   );
 }
 
-async function MetricCard({ m, name, definition, fmt, number }: { m: ClientMetric; name: string; definition: string; fmt: (m: ClientMetric, v: number | null) => string | null; number: FormatNumber }) {
+async function MetricCard({
+  m,
+  name,
+  definition,
+  fmt,
+  number,
+  drillDown,
+  goals,
+}: {
+  m: ClientMetric;
+  name: string;
+  definition: string;
+  fmt: (m: ClientMetric, v: number | null) => string | null;
+  number: FormatNumber;
+  drillDown: string;
+  goals: string;
+}) {
   const t = await getTranslations("dashboards");
   const value = fmt(m, m.current?.value ?? null);
   const titleId = `card-${m.key}`;
@@ -196,7 +231,11 @@ async function MetricCard({ m, name, definition, fmt, number }: { m: ClientMetri
       <Sparkline values={m.sparkline} good={m.good} label={t("client.sparkline", { name, latest: value ?? t("noData") })} />
       <dl className="mt-auto space-y-0.5 text-xs text-slate-600">
         <div className="flex justify-between gap-2">
-          <dt>{t("client.baseline")}</dt>
+          <dt>
+            <Link href={goals} className="hover:text-brand-700 hover:underline">
+              {t("client.baseline")}
+            </Link>
+          </dt>
           <dd className="tabular-nums">
             {fmt(m, m.baseline.value) ?? t("client.notSet")}
             {m.baseline.source && <span className="sr-only"> ({t(`client.baselineSources.${m.baseline.source}`)})</span>}
@@ -223,6 +262,10 @@ async function MetricCard({ m, name, definition, fmt, number }: { m: ClientMetri
           </div>
         )}
       </dl>
+      <Link href={drillDown} className="no-print text-xs text-brand-700 hover:underline">
+        {t("client.drillDown")}
+        <span className="sr-only">: {name}</span>
+      </Link>
     </article>
   );
 }

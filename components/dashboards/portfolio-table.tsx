@@ -3,8 +3,8 @@ import { useFormatter, useTranslations } from "next-intl";
 import { METRIC_DEFINITIONS, METRIC_KEYS, type MetricKey } from "@/lib/metrics";
 import type { Percentiles, PortfolioRow } from "@/lib/server/dashboards/portfolio";
 import { portfolioViewParams, type PortfolioSort, type PortfolioView } from "@/lib/server/dashboards/portfolio-view";
-import { ConnectionState, DeltaBadge, VerdictBadge } from "./badges";
-import { formatMetricValue, type FormatNumber } from "./format";
+import { ConnectionState, DeltaView, VerdictBadge, type OutcomeLabels } from "./badges";
+import { formatChange, formatMetricValue, type FormatNumber } from "./format";
 
 /**
  * The portfolio table: one row per client, the ten metrics as columns, sortable by any of them through links
@@ -17,6 +17,8 @@ export function PortfolioTable({ rows, percentiles, view, now }: { rows: Portfol
   const format = useFormatter();
   const number: FormatNumber = (v, o) => format.number(v, o);
   const reference = view.vs === "baseline" ? t("portfolio.vsBaseline") : t("portfolio.vsPrevious");
+  const labels: OutcomeLabels = { improved: t("outcomes.improved"), flat: t("outcomes.flat"), worse: t("outcomes.worse"), unknown: t("outcomes.unknown") };
+  const noData = t("noData");
 
   const sortHref = (sort: PortfolioSort) => {
     const dir = view.sort === sort && view.dir === "asc" ? "desc" : view.sort === sort ? "asc" : sort === "name" ? "asc" : "desc";
@@ -80,18 +82,20 @@ export function PortfolioTable({ rows, percentiles, view, now }: { rows: Portfol
                 {METRIC_KEYS.map((key) => {
                   const cell = row.metrics[key];
                   const text = formatMetricValue(number, METRIC_DEFINITIONS[key].unit, cell.value, row.baseCurrency);
+                  const delta = view.vs === "baseline" ? cell.vsBaseline : cell.vsPrevious;
                   return (
                     <td key={key} className="px-3 py-2 text-right align-top tabular-nums" data-metric={key} data-value={cell.value ?? ""}>
-                      {text ?? (
+                      {text === null ? (
                         <span className="text-slate-400">
                           <span aria-hidden="true">—</span>
-                          <span className="sr-only">{t("noData")}</span>
+                          <span className="sr-only">{noData}</span>
                         </span>
-                      )}
-                      {cell.value !== null && (
-                        <span className="block">
-                          <DeltaBadge delta={view.vs === "baseline" ? cell.vsBaseline : cell.vsPrevious} reference={reference} />
-                        </span>
+                      ) : (
+                        <>
+                          {text}
+                          <br />
+                          <DeltaView delta={delta} reference={reference} labels={labels} change={formatChange(number, delta.change)} />
+                        </>
                       )}
                     </td>
                   );

@@ -19,15 +19,12 @@ export function describeAuditEntry(
 ): { text: string; extra?: string } {
   const key = `actions.${entry.action}`;
   if (!t.audit.has(key)) return { text: entry.action };
-  const values: Record<string, string> = {
-    name: "—",
-    email: "—",
-    invitedEmail: "—",
-    target: entry.targetUserName ?? "—",
-    from: "—",
-    to: "—",
-    role: "—",
-  };
+  // Every placeholder gets a value, so an entry written before a detail existed still reads (with a dash).
+  const raw = (t.audit as Translate & { raw(key: string): unknown }).raw(key);
+  const values: Record<string, string> = Object.fromEntries(
+    [...String(raw).matchAll(/\{(\w+)/g)].map(([, name]) => [name, "—"]),
+  );
+  if (entry.targetUserName) values.target = entry.targetUserName;
   for (const [name, value] of Object.entries(entry.details)) {
     if (typeof value === "string" || typeof value === "number") values[name] = String(value);
   }

@@ -9,10 +9,12 @@ import { buttonClass } from "@/components/ui/button";
 import { TextField } from "@/components/ui/field";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { initialFormState } from "@/lib/form-state";
+import { useFocusFirstError } from "@/components/ui/use-focus-first-error";
 
 export function ResetPasswordForm({ token }: { token: string }) {
   const t = useTranslations("auth");
   const [state, action] = useActionState(resetPasswordAction, initialFormState);
+  const formRef = useFocusFirstError(state);
   if (state.status === "success") {
     return (
       <div className="space-y-4">
@@ -24,7 +26,7 @@ export function ResetPasswordForm({ token }: { token: string }) {
     );
   }
   return (
-    <form action={action} className="space-y-4" noValidate>
+    <form ref={formRef} action={action} className="space-y-4" noValidate>
       <FormMessage state={state} />
       {state.status === "error" && !state.fieldErrors && (
         <p className="text-sm">

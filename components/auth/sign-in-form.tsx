@@ -8,12 +8,14 @@ import { FormMessage } from "@/components/ui/alert";
 import { TextField } from "@/components/ui/field";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { initialFormState } from "@/lib/form-state";
+import { useFocusFirstError } from "@/components/ui/use-focus-first-error";
 
 export function SignInForm({ next, email }: { next?: string; email?: string }) {
   const t = useTranslations("auth");
   const [state, action] = useActionState(signInAction, initialFormState);
+  const formRef = useFocusFirstError(state);
   return (
-    <form action={action} className="space-y-4" noValidate>
+    <form ref={formRef} action={action} className="space-y-4" noValidate>
       <FormMessage state={state} />
       <input type="hidden" name="next" value={next ?? "/"} />
       <TextField

@@ -7,15 +7,17 @@ import { FormMessage } from "@/components/ui/alert";
 import { TextField } from "@/components/ui/field";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { initialFormState } from "@/lib/form-state";
+import { useFocusFirstError } from "@/components/ui/use-focus-first-error";
 
 /** The sign-up form; `invited` (arriving from an invitation) skips creating an org of one's own. */
 export function SignUpForm({ next, email, invited = false }: { next?: string; email?: string; invited?: boolean }) {
   const t = useTranslations("auth");
   const [state, action] = useActionState(invited ? inviteeSignUpAction : signUpAction, initialFormState);
+  const formRef = useFocusFirstError(state);
   const v = state.values ?? {};
   const e = state.fieldErrors ?? {};
   return (
-    <form action={action} className="space-y-4" noValidate>
+    <form ref={formRef} action={action} className="space-y-4" noValidate>
       <FormMessage state={state} />
       <input type="hidden" name="next" value={next ?? "/"} />
       <TextField name="name" label={t("name")} autoComplete="name" required defaultValue={v.name} error={e.name} autoFocus />

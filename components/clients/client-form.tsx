@@ -9,6 +9,7 @@ import { buttonClass } from "@/components/ui/button";
 import { SelectField, TextAreaField, TextField } from "@/components/ui/field";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { initialFormState } from "@/lib/form-state";
+import { useFocusFirstError } from "@/components/ui/use-focus-first-error";
 
 /** Currencies our integrators' clients use most, offered as suggestions; any ISO 4217 code is accepted. */
 const COMMON_CURRENCIES = ["RUB", "USD", "EUR", "KZT", "BYN", "UZS", "KGS", "AMD", "GEL", "AZN", "CNY", "AED", "TRY", "GBP"];
@@ -36,11 +37,12 @@ export function ClientForm({
   const t = useTranslations("clients");
   const editing = Boolean(client.id);
   const [state, action] = useActionState(editing ? updateClientAction : createClientAction, initialFormState);
+  const formRef = useFocusFirstError(state);
   const v = state.values ?? {};
   const e = state.fieldErrors ?? {};
   const archived = client.status === "archived";
   return (
-    <form action={action} className="space-y-5" noValidate>
+    <form ref={formRef} action={action} className="space-y-5" noValidate>
       <FormMessage state={state} />
       {client.id && <input type="hidden" name="clientId" value={client.id} />}
       <TextField name="name" label={t("fields.name")} required maxLength={200} defaultValue={v.name ?? client.name} error={e.name} autoFocus={!editing} />

@@ -9,13 +9,15 @@ import { SubmitButton } from "@/components/ui/submit-button";
 import type { Role } from "@/db/schema";
 import { initialFormState } from "@/lib/form-state";
 import { RoleFields } from "./role-fields";
+import { useFocusFirstError } from "@/components/ui/use-focus-first-error";
 
 export function InviteForm({ roles, clients }: { roles: readonly Role[]; clients: Array<{ id: string; name: string }> }) {
   const t = useTranslations("members");
   const [state, action] = useActionState(inviteMemberAction, initialFormState);
+  const formRef = useFocusFirstError(state);
   const e = state.fieldErrors ?? {};
   return (
-    <form action={action} className="space-y-4" noValidate>
+    <form ref={formRef} action={action} className="space-y-4" noValidate>
       <FormMessage state={state} />
       <TextField
         id="invite-email"

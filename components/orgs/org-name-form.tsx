@@ -6,6 +6,7 @@ import { FormMessage } from "@/components/ui/alert";
 import { TextField } from "@/components/ui/field";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { initialFormState, type FormState } from "@/lib/form-state";
+import { useFocusFirstError } from "@/components/ui/use-focus-first-error";
 
 /** The org's name: creating an org, or renaming the current one. */
 export function OrgNameForm({
@@ -23,8 +24,9 @@ export function OrgNameForm({
 }) {
   const t = useTranslations("orgs");
   const [state, formAction] = useActionState(action, initialFormState);
+  const formRef = useFocusFirstError(state);
   return (
-    <form action={formAction} className="space-y-4" noValidate>
+    <form ref={formRef} action={formAction} className="space-y-4" noValidate>
       <FormMessage state={state} />
       <TextField
         name="name"

@@ -78,6 +78,8 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => app.listen(0, "127.0.0.1", resolve));
   appBase = `http://127.0.0.1:${(app.address() as AddressInfo).port}`;
   emu = await startEmulator({
+    // PGlite on a busy machine can take seconds per request; the default 5 s would count slow answers as lost.
+    eventTimeoutMs: 60_000,
     apps: [
       {
         clientId: "app.impact24.test",

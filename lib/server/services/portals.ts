@@ -569,7 +569,12 @@ async function afterConnect(
   await bindPortalEvents(db, ref, config).catch((error: unknown) => {
     console.warn("[portals] binding events failed:", isBitrix24Error(error) ? `${error.kind} ${error.code}` : String(error));
   });
-  await requestPortalSync(db, { orgId: ref.orgId, connectionId: ref.connectionId, kind: "full", reason: "connected", requestedBy });
+  await requestPortalSync(db, { orgId: ref.orgId, connectionId: ref.connectionId, kind: "full", reason: "connected", requestedBy }).catch(
+    (error: unknown) => {
+      // The connection stands; the scheduler and "Sync now" can still start the backfill.
+      console.error("[portals] requesting the first sync failed:", error);
+    },
+  );
 }
 
 /**

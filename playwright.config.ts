@@ -24,8 +24,9 @@ export default defineConfig({
   projects: [{ name: "chromium", use: { browserName: "chromium" } }],
   webServer: {
     command: `tsx scripts/e2e-server.ts --port ${port}`,
-    url: `http://localhost:${port}/sign-in`,
-    timeout: 180_000,
+    // Ready once the demo (emulator portals connected, synced and computed) is: specs never race start-up work.
+    url: `http://localhost:${port}/api/health?demo=ready`,
+    timeout: 600_000,
     reuseExistingServer: !process.env.CI && process.env.E2E_REUSE === "1",
     stdout: "pipe",
     stderr: "pipe",

@@ -1,8 +1,8 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { and, eq } from "drizzle-orm";
-import { getDatabase } from "@/db";
+import { and, eq, sql } from "drizzle-orm";
+import { getDatabase, queryRows } from "@/db";
 import { DATA_DIR } from "@/db/data-dir";
 import { clients } from "@/db/schema";
 import { PROFILES, type Profile } from "@/lib/bitrix24/emulator/types";
@@ -172,6 +172,44 @@ async function connectThroughOAuth(
     config,
   );
   if (!outcome.ok) throw new Error(`connecting ${portalUrl} failed: ${outcome.error}`);
+}
+
+export interface DemoReadiness {
+  enabled: boolean;
+  ready: boolean;
+  clients: number;
+  synced: number;
+  withMetrics: number;
+}
+
+/**
+ * How far the demo has come: every demo client connected, synced at least once, and with metric snapshots. The
+ * browser tests wait for it (GET /api/health?demo=ready) so they never race the start-up work.
+ */
+export async function getDemoReadiness(): Promise<DemoReadiness> {
+  const enabled = process.env.IMPACT24_DEMO === "1";
+  if (!enabled) return { enabled, ready: false, clients: 0, synced: 0, withMetrics: 0 };
+  const { db } = await getDatabase();
+  const [row] = await queryRows<{ clients: number; synced: number; with_metrics: number }>(
+    db,
+    sql`select count(*)::int as clients,
+               count(pc.last_synced_at)::int as synced,
+               count(*) filter (where exists (select 1 from metric_snapshots ms
+                                              where ms.org_id = c.org_id and ms.client_id = c.id))::int as with_metrics
+        from users u
+        join memberships m on m.user_id = u.id and m.role = 'owner'
+        join clients c on c.org_id = m.org_id
+        left join portal_connections pc on pc.org_id = c.org_id and pc.client_id = c.id
+        where lower(u.email) = ${DEMO_EMAIL}`,
+  );
+  const total = PROFILES.length;
+  return {
+    enabled,
+    ready: row.clients >= total && row.synced >= total && row.with_metrics >= total,
+    clients: row.clients,
+    synced: row.synced,
+    withMetrics: row.with_metrics,
+  };
 }
 
 function printBanner(password: string, emulatorUrl: string) {

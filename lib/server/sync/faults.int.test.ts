@@ -25,6 +25,8 @@ describe(`sync under faults (${testDbKind})`, () => {
       { name: "deleted", generate: { profile: "healthy", deals: 100, seed: 23 } },
       { name: "revoked", generate: { profile: "healthy", deals: 100, seed: 24 } },
       { name: "garbled", generate: { profile: "healthy", deals: 100, seed: 25 } },
+      // A bucket far smaller than the one our limiter is told about, so the portal keeps answering 503.
+      { name: "limited", rateLimit: { capacity: 4, drainPerSecond: 4 }, generate: { profile: "healthy", deals: 300, seed: 26 } },
     ]);
   });
   afterAll(async () => {
@@ -111,5 +113,37 @@ describe(`sync under faults (${testDbKind})`, () => {
     // A connection that is not connected any more fails its next run at once, without calling Bitrix24.
     const next = await harness.sync("deleted", "incremental");
     expect(next).toMatchObject({ status: "failed", errorCode: "connection_error" });
+  }, 600_000);
+
+  it("rate-limit and operating-limit refusals slow a run down and never fail it", async () => {
+    const p = harness.portals.limited;
+    // Every method may use 1 s of server time per 5 s window; a 50-page batch costs about 4.5 s.
+    harness.emulator.setOperatingLimit({ limitSeconds: 1, windowSeconds: 5 });
+    try {
+      // harness.sync tells our limiter the emulator's bucket; lie to it so the portal's own 503s do the pacing.
+      const { syncPortal } = await import("./engine");
+      const { requestPortalSync } = await import("./requests");
+      const { claimRun, finishRun } = await import("./runs");
+      await requestPortalSync(database.db, { orgId: p.orgId, connectionId: p.connectionId, kind: "full", reason: "test" });
+      const run = (await claimRun(database.db, p, "limits"))!;
+      harness.emulator.resetCounters();
+      const outcome = await syncPortal({
+        database,
+        run,
+        signal: new AbortController().signal,
+        config: harness.config,
+        rateLimit: { bucketSize: 1000, drainPerSecond: 1000 },
+        timeoutMs: 30_000,
+      });
+      await finishRun(database.db, run, "limits", outcome);
+      expect(outcome.error ?? null).toBeNull();
+      expect(outcome.status).toBe("succeeded");
+      const errors = harness.emulator.counters().portals.limited?.errors ?? {};
+      expect(errors.QUERY_LIMIT_EXCEEDED ?? 0).toBeGreaterThan(0);
+      expect(errors.OPERATION_TIME_LIMIT ?? 0).toBeGreaterThan(0);
+      expect(await harness.compare("limited")).toEqual({});
+    } finally {
+      harness.emulator.setOperatingLimit({ limitSeconds: 480, windowSeconds: 600 });
+    }
   }, 600_000);
 });

@@ -1,9 +1,9 @@
 /**
  * Baselines: a metric's value before go-live. Computed from the months before the go-live month that the
- * mirror holds (up to 12, combined from their numerators and denominators like any longer period), unless
- * staff entered or imported one, which then wins.
+ * mirror holds (up to 12) as their typical month (averageMonths: pooled ratios, per-month flows and rates),
+ * unless staff entered or imported one, which then wins.
  */
-import { aggregateMonths } from "./definitions";
+import { averageMonths } from "./definitions";
 import { addMonths, type MonthKey } from "./months";
 import type { MetricFigures, MetricKey } from "./types";
 
@@ -23,7 +23,7 @@ export function baselineMonths(goLiveDate: string, firstMonth: MonthKey | null):
 /** The computed baseline from stored months (oldest first); null when they hold no value. */
 export function computeBaseline(key: MetricKey, months: readonly MetricFigures[]): number | null {
   if (!months.some((m) => m.value !== null)) return null;
-  return aggregateMonths(key, months).value;
+  return averageMonths(key, months).value;
 }
 
 export type BaselineSource = "manual" | "imported" | "computed";

@@ -23,3 +23,11 @@ export function aggregateChurn(months: readonly MetricFigures[]): MetricFigures 
   const window = months.length ? num(months[months.length - 1], "windowDays") : 0;
   return churnRate(aggregateFlows(months), window);
 }
+
+/** The typical month of several: ΣC ÷ ΣS × 100, the monthly churn weighted by the customers at each month's start. */
+export function averageChurn(months: readonly MetricFigures[]): MetricFigures {
+  const S = months.reduce((s, m) => s + num(m, "S"), 0);
+  const C = months.reduce((s, m) => s + num(m, "C"), 0);
+  const window = months.length ? num(months[months.length - 1], "windowDays") : 0;
+  return { value: clean(ratio(C, S, 100)), numerator: C, denominator: S, secondary: { months: months.length, windowDays: window } };
+}

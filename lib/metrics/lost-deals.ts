@@ -87,3 +87,11 @@ export function aggregateLostDeals(months: readonly MetricFigures[]): MetricFigu
     },
   };
 }
+
+/** The typical month of several: the mean cost over the months that have a value (a sum would grow with the period). */
+export function averageLostDeals(months: readonly MetricFigures[]): MetricFigures {
+  const total = aggregateLostDeals(months);
+  const valued = Number(total.secondary.monthsValued) || 0;
+  const value = valued && total.value !== null ? clean(total.value / valued) : null;
+  return { ...total, value, numerator: total.value, denominator: valued || null };
+}

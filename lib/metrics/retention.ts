@@ -35,3 +35,14 @@ export function aggregateRetention(months: readonly MetricFigures[]): MetricFigu
   const window = months.length ? num(months[months.length - 1], "windowDays") : 0;
   return retentionRate(aggregateFlows(months), window);
 }
+
+/**
+ * The typical month of several: Σ(E − N) ÷ ΣS × 100, the monthly retention weighted by the customers at each
+ * month's start (what the verdict and baselines compare; a 12-month retention is not comparable with a 3-month one).
+ */
+export function averageRetention(months: readonly MetricFigures[]): MetricFigures {
+  const S = months.reduce((s, m) => s + num(m, "S"), 0);
+  const kept = months.reduce((s, m) => s + num(m, "E") - num(m, "N"), 0);
+  const window = months.length ? num(months[months.length - 1], "windowDays") : 0;
+  return { value: clean(ratio(kept, S, 100)), numerator: kept, denominator: S, secondary: { months: months.length, windowDays: window } };
+}

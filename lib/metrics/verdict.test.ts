@@ -93,6 +93,26 @@ describe("baselines", () => {
     expect(computeBaseline("lead_conversion", [leadConversion({ ...base, wonDeals: 0, leadsCreated: 0 })])).toBeNull();
   });
 
+  it("compares typical months: per-month rates and flows, whatever the number of months", async () => {
+    const { retentionRate } = await import("./retention");
+    const { churnRate } = await import("./churn");
+    const { lostDealsCost } = await import("./lost-deals");
+    const { averageMonths } = await import("./definitions");
+    const flows = [
+      { S: 100, E: 100, N: 10, C: 10, R: 0 },
+      { S: 100, E: 96, N: 4, C: 8, R: 0 },
+      { S: 96, E: 100, N: 8, C: 4, R: 0 },
+    ];
+    // a year's retention would compare the first month's S with the last E; the typical month pools the months
+    expect(computeBaseline("retention_rate", flows.map((f) => retentionRate(f, 365)))).toBeCloseTo(((90 + 92 + 92) / 296) * 100, 9);
+    expect(computeBaseline("churn_rate", flows.map((f) => churnRate(f, 365)))).toBeCloseTo((22 / 296) * 100, 9);
+    const cost = (value: number | null) =>
+      lostDealsCost({ usp: value, uspSource: "month", fad: 1, fadSource: "input", sf: 1, sfSource: "set", ufr: 1, ufrSource: "default", actualLost: 0, lostDeals: 0, lostLeads: 0, organisationalLosses: 0, requests: 1 });
+    // the mean of the months with a value, not their sum
+    expect(averageMonths("lost_deals_cost", [cost(100), cost(300), cost(null)]).value).toBe(200);
+    expect(averageMonths("lost_deals_cost", [cost(null)]).value).toBeNull();
+  });
+
   it("prefers an entered baseline to the computed one", () => {
     expect(effectiveBaseline({ value: 12, source: "manual" }, 20)).toEqual({ value: 12, source: "manual" });
     expect(effectiveBaseline(null, 20)).toEqual({ value: 20, source: "computed" });

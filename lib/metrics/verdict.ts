@@ -1,6 +1,6 @@
 /**
- * The client verdict (the article's rule): for a client with a go-live date, each metric's value over the last
- * 3 complete months after the go-live month is compared with its baseline. "Pays off" when most measurable
+ * The client verdict (the article's rule): for a client with a go-live date, each metric's typical month over the
+ * last 3 complete months after the go-live month (averageMonths) is compared with its baseline. "Pays off" when most measurable
  * metrics improved, "at risk" otherwise; "not enough data" without a go-live date, before 3 complete months
  * after it, or with fewer than 3 measurable metrics.
  */

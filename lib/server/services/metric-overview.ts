@@ -1,9 +1,16 @@
-import { and, desc, eq, gte } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray } from "drizzle-orm";
 import { clientMetricStates, metricSnapshots, portalConnections } from "@/db/schema";
 import {
   addMonths,
+  averageMonths,
   compareToBaseline,
+  METRIC_DEFINITIONS,
+  METRIC_KEYS,
   METRICS,
+  verdictOf,
+  verdictWindow,
+  type MetricFigures,
+  type VerdictResult,
   monthOf,
   monthRange,
   type GoodDirection,
@@ -129,4 +136,39 @@ export async function requestRecomputeNow(ctx: TenantContext, clientId: string):
     await requestMetricsRecompute(tx, { orgId: ctx.orgId, clientId: client.id, scope: { full: true } });
     await recordAudit(tx, ctx, "metrics.recompute_requested", { type: "client", id: client.id }, { name: client.name });
   });
+}
+
+export interface ClientVerdict extends VerdictResult {
+  /** The months compared with the baselines (the last 3 complete ones after go-live), or null. */
+  window: MonthKey[] | null;
+  metrics: Record<MetricKey, { current: number | null; baseline: number | null; outcome: Outcome | null }>;
+}
+
+/**
+ * The client's verdict (SPEC §3): each metric over the last 3 complete months after the go-live month, combined
+ * from their numerators and denominators, against its baseline in force; "pays off" when most measurable metrics
+ * improved.
+ */
+export async function getClientVerdict(ctx: TenantContext, clientId: string, options: { now?: number } = {}): Promise<ClientVerdict> {
+  const client = await getClientInOrg(ctx, clientId);
+  const window = verdictWindow(client.goLiveDate, options.now ?? Date.now(), client.timeZone);
+  const rows = window
+    ? await ctx.db
+        .select()
+        .from(metricSnapshots)
+        .where(and(eq(metricSnapshots.orgId, ctx.orgId), eq(metricSnapshots.clientId, client.id), inArray(metricSnapshots.month, window.map(monthDate))))
+        .orderBy(asc(metricSnapshots.month))
+    : [];
+  const baselines = await listBaselines(ctx, client.id);
+  const metrics = {} as ClientVerdict["metrics"];
+  for (const key of METRIC_KEYS) {
+    const months = rows
+      .filter((r) => r.metric === key)
+      .map((r): MetricFigures => ({ value: r.value, numerator: r.numerator, denominator: r.denominator, secondary: r.secondary as MetricFigures["secondary"] }));
+    const current = months.length ? averageMonths(key, months).value : null;
+    const baseline = baselines.find((b) => b.metric === key)?.effective ?? null;
+    metrics[key] = { current, baseline, outcome: compareToBaseline(current, baseline, METRIC_DEFINITIONS[key].good) };
+  }
+  const outcomes = Object.fromEntries(METRIC_KEYS.map((k) => [k, metrics[k].outcome]));
+  return { ...verdictOf(outcomes, { hasGoLive: client.goLiveDate !== null, windowReady: window !== null }), window, metrics };
 }

@@ -55,3 +55,32 @@ describe(`requestPortalSync (${testDbKind})`, () => {
     expect(jobs[0].n).toBe(1);
   });
 });
+
+describe(`sync history pruning (${testDbKind})`, () => {
+  let database: Database;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(() => database.close());
+
+  it("deletes old finished runs but keeps each portal's last ones and anything unfinished", async () => {
+    const { pruneSyncHistory } = await import("./runs");
+    const { orgId, connectionId } = await makePortalConnection(database.db);
+    for (let i = 0; i < 25; i++) {
+      await database.db.execute(
+        sql`insert into sync_runs (org_id, connection_id, kind, status, reason, queued_at, finished_at)
+            values (${orgId}, ${connectionId}, 'incremental', 'succeeded', 'schedule',
+                    now() - make_interval(days => ${100 - i}), now() - make_interval(days => ${100 - i}))`,
+      );
+    }
+    await requestPortalSync(database.db, { orgId, connectionId, kind: "incremental", reason: "manual" });
+    expect(await pruneSyncHistory(database.db, 30, 20)).toBe(6);
+    const [left] = await queryRows<{ finished: number; waiting: number }>(
+      database.db,
+      sql`select count(*) filter (where status = 'succeeded')::int as finished, count(*) filter (where status = 'queued')::int as waiting
+          from sync_runs where connection_id = ${connectionId}`,
+    );
+    // The last 20 by queue time include the waiting run, so 19 finished ones stay.
+    expect(left).toEqual({ finished: 19, waiting: 1 });
+  });
+});

@@ -229,3 +229,23 @@ export async function scheduleDueSyncs(db: Db): Promise<number> {
   }
   return due.length;
 }
+
+/**
+ * Keeps the sync history bounded: finished runs older than `days` are deleted (with their progress rows), except
+ * each portal's last `keep` runs, so a portal synced rarely still shows its history. Returns how many went.
+ */
+export async function pruneSyncHistory(db: Db, days = 30, keep = 20): Promise<number> {
+  const rows = await queryRows(
+    db,
+    sql`delete from sync_runs r
+        where r.status in ('succeeded', 'failed', 'cancelled')
+          and r.finished_at < clock_timestamp() - make_interval(days => ${days})
+          and r.id not in (
+            select k.id from sync_runs k
+            where k.org_id = r.org_id and k.connection_id = r.connection_id
+            order by k.queued_at desc limit ${keep}
+          )
+        returning 1`,
+  );
+  return rows.length;
+}

@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import type { JobContext } from "@/lib/server/jobs/definitions";
 import { executeRun } from "./execute-run";
-import { claimRun, scheduleDueSyncs, sweepOrphanedRuns, type ConnectionKey } from "./runs";
+import { claimRun, pruneSyncHistory, scheduleDueSyncs, sweepOrphanedRuns, type ConnectionKey } from "./runs";
 
 /**
  * Handlers of the sync jobs. The job only names a portal; what to run is decided here from sync_runs under the
@@ -23,9 +23,11 @@ export async function runPortalSyncJob(data: ConnectionKey, ctx: JobContext): Pr
   return { runs };
 }
 
-/** sync.tick (every minute): queues due scheduled syncs and re-sends the jobs of orphaned runs. */
-export async function runSyncTickJob(_data: unknown, ctx: JobContext): Promise<{ scheduled: number; swept: number }> {
+/** sync.tick (every minute): queues due scheduled syncs, re-sends the jobs of orphaned runs, trims old history. */
+export async function runSyncTickJob(_data: unknown, ctx: JobContext): Promise<{ scheduled: number; swept: number; pruned: number }> {
   const scheduled = await scheduleDueSyncs(ctx.database.db);
   const swept = (await sweepOrphanedRuns(ctx.database.db)).length;
-  return { scheduled, swept };
+  // Once an hour is plenty.
+  const pruned = new Date().getUTCMinutes() === 7 ? await pruneSyncHistory(ctx.database.db) : 0;
+  return { scheduled, swept, pruned };
 }

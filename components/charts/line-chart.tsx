@@ -143,9 +143,7 @@ export function LineChart({ labels, series, unit, currency, markers = [], summar
 
   return (
     <div ref={wrapper} style={{ height }} className="relative" data-testid={testId}>
-      <Line ref={chart} data={data} options={options} role="img" aria-label={summary}>
-        {summary}
-      </Line>
+      <Line ref={chart} data={data} options={options} role="img" aria-label={summary} fallbackContent={<p>{summary}</p>} />
     </div>
   );
 }

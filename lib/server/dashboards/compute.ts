@@ -6,6 +6,7 @@
 import {
   addMonths,
   aggregateMonths,
+  averageMonths,
   baselineMonths,
   changePercent,
   compareToBaseline,
@@ -79,7 +80,9 @@ export function verdictAsOf(input: {
   const outcomes: Partial<Record<MetricKey, Outcome | null>> = {};
   if (window) {
     for (const metric of METRIC_KEYS) {
-      const current = valueOver(metric, input.figures[metric], window)?.value ?? null;
+      // The typical month of the window, comparable with the baseline (itself a typical month before go-live).
+      const months = window.map((m) => input.figures[metric]?.get(m)).filter((f): f is MetricFigures => f !== undefined);
+      const current = months.length ? averageMonths(metric, months).value : null;
       outcomes[metric] = compareToBaseline(current, input.baselines[metric] ?? null, METRIC_DEFINITIONS[metric].good);
     }
   }

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { auditLog, clients, type ClientStatus } from "@/db/schema";
 import { currencyCode, optionalDate, optionalText, requiredText, timeZone } from "@/lib/validation";
 import { recordAudit } from "../audit-log";
+import { requestMetricsRecompute } from "../metrics/requests";
 import { AppError } from "../errors";
 import { isUuid } from "../ids";
 import { parseInput } from "../parse-input";
@@ -125,6 +126,10 @@ export async function updateClient(ctx: TenantContext, id: string, input: Client
       .where(and(eq(clients.orgId, ctx.orgId), eq(clients.id, id)))
       .returning();
     await recordAudit(tx, ctx, "client.updated", { type: "client", id }, { name: client.name, changes });
+    // Months, amounts and baselines depend on these: the metric history is recomputed.
+    if (changes.timeZone || changes.baseCurrency || changes.goLiveDate) {
+      await requestMetricsRecompute(tx, { orgId: ctx.orgId, clientId: id, scope: { full: true } });
+    }
     return client;
   });
 }

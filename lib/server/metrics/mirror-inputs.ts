@@ -290,24 +290,24 @@ export async function prepareRequests(
   const recordKey = (ot: SQL, oid: SQL) => sql`((${ot})::int8 << 32 | (${oid})::int8)`;
   const timeKey = (t: SQL, kind: number | SQL) => sql`((date_part('epoch', ${t}) * 1000)::int8 * 4 + ${kind})`;
   if (from !== null) {
-    // The records that matter, in a small table the planner can drive index lookups from.
+    // The records that matter, in a small table the planner drives index lookups from (owner index of activities).
     await tx.execute(sql`
       create temp table m_ent on commit drop as
-      select distinct ek from (
-        select ${recordKey(sql`1`, sql`l.id`)} as ek from mirror_leads l
+      select distinct ot, oid from (
+        select 1::int as ot, l.id as oid from mirror_leads l
         where ${own("l", scope)} and l.date_create >= ${ts(from - 86_400_000)}
         union all
-        select ${recordKey(sql`a.owner_type_id`, sql`a.owner_id`)} from mirror_activities a
+        select a.owner_type_id::int, a.owner_id from mirror_activities a
         where ${own("a", scope)} and a.created >= ${ts(from - 86_400_000)} and a.owner_id is not null and ${inbound}
         union all
-        select ${recordKey(sql`ot`, sql`id`)} from m_lost
+        select ot, id from m_lost
         union all
-        select ${recordKey(sql`1`, sql`lead_id`)} from m_lost where lead_id is not null
+        select 1, lead_id from m_lost where lead_id is not null
       ) e`);
     await tx.execute(sql`analyze m_ent`);
   }
   const entJoin = (ot: SQL, oid: SQL) =>
-    from === null ? sql`` : sql`join m_ent on m_ent.ek = ${recordKey(ot, oid)}`;
+    from === null ? sql`` : sql`join m_ent on m_ent.ot = ${ot} and m_ent.oid = ${oid}`;
   const kindOf = sql`case when ${inbound} then 1 when a.direction = 2 then 2 end`;
   const DAY4 = (REPEAT_CONTACT_WINDOW_MS * 4).toString();
   const horizon = sql`make_interval(secs => ${UNANSWERED_AFTER_MS / 1000})`;

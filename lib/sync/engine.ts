@@ -164,6 +164,8 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
   };
 
   const outcomes: EntityOutcome[] = [];
+  /** Answers in a row, across the run's lists, that arrived cut short or unreadable. */
+  let garbledInRow = 0;
   const dictClient = options.clientFor("dictionaries");
 
   // The portal's clock: watermarks are compared with its DATE_MODIFY values, so passes start in its time.
@@ -278,16 +280,17 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
    */
   async function retrying<T>(attempt: (progressed: () => void) => Promise<T>, onProgressReset: () => void): Promise<T> {
     let failures = 0;
-    let garbled = 0;
     const progressed = () => {
       failures = 0;
-      garbled = 0;
+      garbledInRow = 0;
       onProgressReset();
     };
     for (;;) {
       checkStop();
       try {
-        return await attempt(progressed);
+        const result = await attempt(progressed);
+        garbledInRow = 0;
+        return result;
       } catch (error) {
         checkStop();
         if (isBitrix24Error(error, "operating_limit")) {
@@ -307,9 +310,10 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
         }
         // A body cut short or not JSON at all is a transport accident as often as not: a few more tries. Rows that
         // arrive whole but do not parse are the portal's data and fail at once.
-        if (isBitrix24Error(error, "malformed") && GARBLED_CODES.includes(error.code) && garbled < 3) {
-          garbled++;
-          await sleep(backoffDelay(garbled, Math.random, { baseMs: 1000 }), runController.signal);
+        // The count is the run's, not the list's: a portal that garbles everything fails fast.
+        if (isBitrix24Error(error, "malformed") && GARBLED_CODES.includes(error.code) && garbledInRow < 3) {
+          garbledInRow++;
+          await sleep(backoffDelay(garbledInRow, Math.random, { baseMs: 1000 }), runController.signal);
           continue;
         }
         throw error;

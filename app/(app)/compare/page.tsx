@@ -1,13 +1,16 @@
+import { Suspense } from "react";
 import { redirect } from "next/navigation";
 import { getTranslations } from "next-intl/server";
 import { CompareView } from "@/components/dashboards/compare-view";
+import { DashboardSkeleton } from "@/components/dashboards/client-dashboard";
 import { ComparePicker } from "@/components/dashboards/compare-picker";
 import { Alert } from "@/components/ui/alert";
 import { EmptyState, PageHeader } from "@/components/ui/card";
 import { ButtonLink } from "@/components/ui/button";
 import { isMonthKey } from "@/lib/metrics";
 import { COMPARE_MAX_CLIENTS, getComparison, parseCompareIds } from "@/lib/server/dashboards/compare";
-import { listClientOptions } from "@/lib/server/services/clients";
+import { getClientInOrg, listClientOptions } from "@/lib/server/services/clients";
+import type { TenantContext } from "@/lib/server/tenant";
 import { getPageTenantContext, orNotFoundPage } from "@/lib/server/session";
 
 export async function generateMetadata() {
@@ -28,8 +31,9 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
   const t = await getTranslations("dashboards");
   const options = await listClientOptions(ctx);
   const tooMany = ids.length > COMPARE_MAX_CLIENTS;
-  // Another org's id in the link is a 404, like any other page with an id.
-  const comparison = !tooMany && ids.length > 0 ? await orNotFoundPage(getComparison(ctx, ids, { from: from && isMonthKey(from) ? from : null, to: to && isMonthKey(to) ? to : null })) : null;
+  const range = { from: from && isMonthKey(from) ? from : null, to: to && isMonthKey(to) ? to : null };
+  // Another org's id in the link is a 404, like any other page with an id: checked before anything streams.
+  const chosen = tooMany ? [] : await orNotFoundPage(Promise.all(ids.map((id) => getClientInOrg(ctx, id))));
 
   return (
     <div className="space-y-6">
@@ -38,13 +42,21 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
         <EmptyState title={t("compare.fewClientsTitle")} text={t("compare.fewClientsText")} action={<ButtonLink href="/clients">{t("compare.toClients")}</ButtonLink>} />
       ) : (
         <>
-          <ComparePicker options={options} selected={comparison ? comparison.clients.map((c) => c.id) : ids.slice(0, COMPARE_MAX_CLIENTS)} from={comparison?.from ?? null} to={comparison?.to ?? null} />
+          <ComparePicker options={options} selected={tooMany ? ids.slice(0, COMPARE_MAX_CLIENTS) : chosen.map((c) => c.id)} from={range.from} to={range.to} />
           {tooMany && <Alert tone="error">{t("compare.tooMany", { max: COMPARE_MAX_CLIENTS })}</Alert>}
-          {comparison && comparison.clients.length < 2 && <Alert tone="info">{t("compare.pickMore")}</Alert>}
-          {!comparison && !tooMany && <EmptyState title={t("compare.pickTitle")} text={t("compare.pickText", { max: COMPARE_MAX_CLIENTS })} />}
-          {comparison && comparison.clients.length >= 1 && <CompareView comparison={comparison} />}
+          {chosen.length === 1 && <Alert tone="info">{t("compare.pickMore")}</Alert>}
+          {chosen.length === 0 && !tooMany && <EmptyState title={t("compare.pickTitle")} text={t("compare.pickText", { max: COMPARE_MAX_CLIENTS })} />}
+          {chosen.length >= 1 && (
+            <Suspense key={`${ids.join(",")}|${range.from}|${range.to}`} fallback={<DashboardSkeleton label={t("client.loading")} />}>
+              <CompareResults ctx={ctx} ids={chosen.map((c) => c.id)} range={range} />
+            </Suspense>
+          )}
         </>
       )}
     </div>
   );
+}
+
+async function CompareResults({ ctx, ids, range }: { ctx: TenantContext; ids: string[]; range: { from: string | null; to: string | null } }) {
+  return <CompareView comparison={await getComparison(ctx, ids, range)} />;
 }

@@ -34,14 +34,30 @@ export interface MirrorScope {
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
-const ts = (ms: number) => sql`${iso(ms)}::timestamptz`;
+/**
+ * Constants go into the statement as literals (built from numbers only, so nothing can be injected): a bound
+ * parameter with a cast is evaluated per row under a generic plan (PGlite's), a literal is folded once.
+ */
+const ts = (ms: number) => {
+  if (!Number.isFinite(ms)) throw new RangeError("not an instant");
+  return sql.raw(`'${iso(ms)}'::timestamptz`);
+};
+/** An IANA zone name as a literal (names are letters, digits, `_`, `+`, `-` and `/`). */
+const zoneLiteral = (zone: string) => {
+  if (!/^[A-Za-z0-9_+\-/]+$/.test(zone)) throw new RangeError(`not a time zone: ${zone}`);
+  return sql.raw(`'${zone}'`);
+};
+const floats = (values: readonly number[]) => {
+  if (!values.every(Number.isFinite)) throw new RangeError("not numbers");
+  return sql.raw(`'{${values.join(",")}}'::float8[]`);
+};
 
 /**
  * The index of the local month of an instant among the scope's months (−1 before them, months.length after):
  * a binary search over the boundaries, much cheaper per row than a time-zone conversion.
  */
 const monthIndex = (expr: SQL, scope: MirrorScope) =>
-  sql`(width_bucket(date_part('epoch', ${expr}), ${`{${scope.bounds.map((b) => b / 1000).join(",")}}`}::float8[]) - 1)`;
+  sql`(width_bucket(date_part('epoch', ${expr}), ${floats(scope.bounds.map((b) => b / 1000))}) - 1)`;
 /** The month key of an index returned by monthIndex, or null outside the history. */
 const monthAt = (scope: MirrorScope, index: unknown) => scope.months[Number(index)] ?? null;
 /** Epoch milliseconds as float8 (date_part: extract() would compute in numeric, several times slower per row). */
@@ -79,7 +95,7 @@ export async function prepareDealFinals(tx: Tx, scope: MirrorScope, since: numbe
  * deal's creation), then MOVED_TIME, then DATE_MODIFY.
  */
 const closeFallback = (scope: MirrorScope) =>
-  sql`coalesce(greatest((d.close_date::timestamp at time zone ${scope.timeZone}), d.date_create), d.moved_time, d.date_modify, d.date_create)`;
+  sql`coalesce(greatest((d.close_date::timestamp at time zone ${zoneLiteral(scope.timeZone)}), d.date_create), d.moved_time, d.date_modify, d.date_create)`;
 
 /** Whether the deal has no final entry of the given semantic anywhere in its history (then the fallback applies). */
 const noFinal = (scope: MirrorScope, semantic: "S" | "F") =>
@@ -371,8 +387,9 @@ export async function prepareRequests(
  * request spans (at most 8: answers later than 7 days do not count), the overlap with that day's window.
  * The same rule as lib/metrics/business-hours.ts.
  */
-function businessMinutesSql(hours: BusinessHours, zone: string): SQL {
+function businessMinutesSql(hours: BusinessHours, timeZone: string): SQL {
   const days = `{${hours.days.join(",")}}`;
+  const zone = zoneLiteral(timeZone);
   return sql`(
     select coalesce(sum(greatest(0, date_part('epoch',
              least(r.answer_at, ((d.day + make_interval(mins => ${hours.endMinute})) at time zone ${zone}))
@@ -412,7 +429,7 @@ export async function loadResponseMonths(tx: Tx, scope: MirrorScope, slaMinutes:
               (percentile_cont(0.9) within group (order by minutes))::float8 as p90,
               count(*) filter (where minutes <= ${slaMinutes})::int as within_sla
        from (select month, outcome, minutes,
-                    width_bucket(minutes, ${`{${HISTOGRAM_EDGES.join(",")}}`}::float8[]) as bucket
+                    width_bucket(minutes, ${floats(HISTOGRAM_EDGES)}) as bucket
              from m_req where month >= ${fromIndex}) q
        group by grouping sets ((month), (month, bucket))`,
   );

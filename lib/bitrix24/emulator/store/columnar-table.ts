@@ -2,9 +2,28 @@
  * A compact, columnar `EntityTable`: one typed column per field, rows addressed by position, IDs kept
  * sorted so that ID lookups and `>ID` cursors are binary searches. Deletes leave tombstones (positions are
  * never reused) and updates write in place, so positions stay stable while a scan is running.
+ *
+ * IDs cost nothing while they are consecutive (as the generator and `insert` make them): position p holds
+ * ID base + p, and lookups are arithmetic. The first gap turns them into a stored column. Tombstones are a
+ * bit set allocated on the first delete.
  */
 import { ENTITY_FIELDS, type EntityName, type EntityTable, type FieldDef, type FieldType, type FieldValue, type Row } from "../types";
-import { createColumn, type Column } from "./columns";
+import {
+  BoolColumn,
+  CHUNK,
+  CHUNK_BITS,
+  ColumnKind,
+  CustomColumn,
+  FloatColumn,
+  IntColumn,
+  MultiColumn,
+  StringColumn,
+  TimeColumn,
+  createColumn,
+  growChunks,
+  trimChunks,
+  type Column,
+} from "./columns";
 
 export interface ScanOptions {
   afterId?: number;
@@ -13,23 +32,33 @@ export interface ScanOptions {
 }
 
 const INITIAL_CAPACITY = 1024;
+const CHUNK_MASK = CHUNK - 1;
 
 /** An entity's records in typed columns (see the file comment). */
 export class ColumnarTable implements EntityTable {
   readonly entity: EntityName;
-  private ids: Int32Array;
-  private alive: Uint8Array;
+  /** Stored IDs, once they are not consecutive; until then position p holds ID idBase + p. */
+  private ids: Int32Array[] | null = null;
+  private idBase = 0;
+  /** One bit per position, set when deleted; null until the first delete. */
+  private dead: Uint8Array | null = null;
   private length = 0;
+  private capacity: number;
   private liveCount = 0;
   private highestId = 0;
   private multiIdSeq = 0;
   private readonly columns = new Map<string, Column>();
   private readonly types = new Map<string, FieldType>();
+  /**
+   * The key order of the last row written and its columns: rows from one call site repeat it, so the
+   * write loop matches keys by identity and looks columns up only where a row differs.
+   */
+  private readonly lastKeys: string[] = [];
+  private readonly lastColumns: Column[] = [];
 
   constructor(entity: EntityName, fields: FieldDef[] = ENTITY_FIELDS[entity], capacity = INITIAL_CAPACITY) {
     this.entity = entity;
-    this.ids = new Int32Array(capacity);
-    this.alive = new Uint8Array(capacity);
+    this.capacity = capacity;
     for (const f of fields) {
       this.types.set(f.name, f.type);
       if (f.type !== "id") this.columns.set(f.name, this.newColumn(f.name, f.type, capacity));
@@ -82,7 +111,8 @@ export class ColumnarTable implements EntityTable {
   delete(id: number): boolean {
     const pos = this.positionOf(id);
     if (pos < 0) return false;
-    this.alive[pos] = 0;
+    if (this.dead === null) this.dead = new Uint8Array((this.capacity >>> 3) + 1);
+    this.dead[pos >>> 3] |= 1 << (pos & 7);
     this.liveCount--;
     return true;
   }
@@ -99,32 +129,32 @@ export class ColumnarTable implements EntityTable {
     const from = opts.afterId === undefined ? 0 : this.upperBound(opts.afterId);
     const to = opts.beforeId === undefined ? this.length : this.lowerBound(opts.beforeId);
     if (opts.desc) {
-      for (let p = to - 1; p >= from; p--) if (this.alive[p]) yield p;
+      for (let p = to - 1; p >= from; p--) if (this.isLive(p)) yield p;
     } else {
-      for (let p = from; p < to; p++) if (this.alive[p]) yield p;
+      for (let p = from; p < to; p++) if (this.isLive(p)) yield p;
     }
   }
 
   /** The position of a live record, or -1. */
   positionOf(id: number): number {
     const p = this.lowerBound(id);
-    return p < this.length && this.ids[p] === id && this.alive[p] ? p : -1;
+    return p < this.length && this.idAt(p) === id && this.isLive(p) ? p : -1;
   }
 
   idAt(pos: number): number {
-    return this.ids[pos];
+    return this.ids === null ? this.idBase + pos : this.ids[pos >>> CHUNK_BITS][pos & CHUNK_MASK];
   }
 
   /** One field of the record at `pos`, without materialising the row. */
   valueAt(pos: number, field: string): FieldValue {
-    if (field === "ID") return this.ids[pos];
+    if (field === "ID") return this.idAt(pos);
     const col = this.columns.get(field);
     return col ? col.get(pos) : null;
   }
 
   /** The record at `pos` as a Row; with `fields`, only those (ID always). */
   materialise(pos: number, fields?: Iterable<string>): Row {
-    const row: Row = { ID: this.ids[pos] };
+    const row: Row = { ID: this.idAt(pos) };
     if (fields) {
       for (const f of fields) if (f !== "ID") row[f] = this.valueAt(pos, f);
     } else {
@@ -133,16 +163,18 @@ export class ColumnarTable implements EntityTable {
     return row;
   }
 
-  /** Shrinks every column to the rows held (call after a bulk load; growth leaves up to 50 % slack). */
+  /** Releases growth slack (call after a bulk load): at most the last chunk of each column is cut. */
   trim(): void {
-    this.ids = this.ids.slice(0, this.length);
-    this.alive = this.alive.slice(0, this.length);
+    if (this.ids) trimChunks(this.ids, this.length);
+    if (this.dead) this.dead = this.dead.slice(0, (this.length >>> 3) + 1);
     for (const col of this.columns.values()) col.trim(this.length);
+    this.capacity = this.length;
   }
 
   /** Approximate bytes held by the table. */
   estimateBytes(): number {
-    let sum = this.ids.byteLength + this.alive.byteLength;
+    let sum = this.dead ? this.dead.byteLength : 0;
+    if (this.ids) for (const c of this.ids) sum += c.byteLength;
     for (const col of this.columns.values()) sum += col.bytes(this.length);
     return sum;
   }
@@ -152,28 +184,91 @@ export class ColumnarTable implements EntityTable {
     return this.columns.get(field);
   }
 
+  private isLive(pos: number): boolean {
+    return this.dead === null || (this.dead[pos >>> 3] & (1 << (pos & 7))) === 0;
+  }
+
   private put(id: number, row: Row): void {
-    if (this.length === this.ids.length) this.resize(Math.max(INITIAL_CAPACITY, Math.ceil(this.length * 1.5)));
+    if (this.length === this.capacity) this.resize(nextCapacity(this.capacity));
     const pos = this.length++;
-    this.ids[pos] = id;
-    this.alive[pos] = 1;
+    if (this.ids === null) {
+      if (pos === 0) this.idBase = id;
+      else if (id !== this.idBase + pos) this.storeIds();
+    }
+    if (this.ids !== null) this.ids[pos >>> CHUNK_BITS][pos & CHUNK_MASK] = id;
     this.liveCount++;
     this.highestId = id;
     this.write(pos, row);
   }
 
+  /** IDs stop being consecutive: keep them in a column from now on. */
+  private storeIds(): void {
+    const ids: Int32Array[] = [];
+    growChunks(ids, this.capacity, (n) => new Int32Array(n));
+    for (let p = 0; p < this.length - 1; p++) ids[p >>> CHUNK_BITS][p & CHUNK_MASK] = this.idBase + p;
+    this.ids = ids;
+  }
+
   private write(pos: number, row: Row): void {
+    const keys = this.lastKeys;
+    const cols = this.lastColumns;
+    let i = 0;
+    let same = true;
     for (const key in row) {
       if (key === "ID") continue;
-      let col = this.columns.get(key);
-      if (!col) {
-        // Custom fields (UF_CRM_…) are not declared up front: they get a column on first sight.
-        this.types.set(key, "json");
-        col = this.newColumn(key, "json", this.ids.length);
-        this.columns.set(key, col);
+      let col: Column;
+      if (same && i < keys.length && keys[i] === key) col = cols[i];
+      else {
+        if (same) {
+          same = false;
+          keys.length = i;
+          cols.length = i;
+        }
+        col = this.columns.get(key) ?? this.addCustom(key);
+        keys.push(key);
+        cols.push(col);
       }
-      col.set(pos, row[key]);
+      i++;
+      const value = row[key];
+      // One call site per column class keeps each call monomorphic (and inlinable).
+      switch (col.kind) {
+        case ColumnKind.Int:
+          (col as IntColumn).set(pos, value);
+          break;
+        case ColumnKind.Time:
+          (col as TimeColumn).set(pos, value);
+          break;
+        case ColumnKind.String:
+          (col as StringColumn).set(pos, value);
+          break;
+        case ColumnKind.Bool:
+          (col as BoolColumn).set(pos, value);
+          break;
+        case ColumnKind.Float:
+          (col as FloatColumn).set(pos, value);
+          break;
+        case ColumnKind.Multi:
+          (col as MultiColumn).set(pos, value);
+          break;
+        case ColumnKind.Custom:
+          (col as CustomColumn).set(pos, value);
+          break;
+        default:
+          col.set(pos, value);
+      }
     }
+    if (same && i < keys.length) {
+      keys.length = i;
+      cols.length = i;
+    }
+  }
+
+  /** Custom fields (UF_CRM_…) are not declared up front: they get a column on first sight. */
+  private addCustom(key: string): Column {
+    this.types.set(key, "json");
+    const col = this.newColumn(key, "json", this.capacity);
+    this.columns.set(key, col);
+    return col;
   }
 
   private newColumn(name: string, type: FieldType, capacity: number): Column {
@@ -181,22 +276,27 @@ export class ColumnarTable implements EntityTable {
   }
 
   private resize(capacity: number): void {
-    const ids = new Int32Array(capacity);
-    ids.set(this.ids);
-    this.ids = ids;
-    const alive = new Uint8Array(capacity);
-    alive.set(this.alive);
-    this.alive = alive;
+    this.capacity = capacity;
+    if (this.ids) growChunks(this.ids, capacity, (n) => new Int32Array(n));
+    if (this.dead && this.dead.length < (capacity >>> 3) + 1) {
+      const dead = new Uint8Array((capacity >>> 3) + 1);
+      dead.set(this.dead);
+      this.dead = dead;
+    }
     for (const col of this.columns.values()) col.grow(capacity);
   }
 
   /** First position whose ID is >= id. */
   private lowerBound(id: number): number {
+    if (this.ids === null) {
+      const p = Math.ceil(id - this.idBase);
+      return p > 0 ? (p < this.length ? p : this.length) : 0;
+    }
     let lo = 0;
     let hi = this.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (this.ids[mid] < id) lo = mid + 1;
+      if (this.idAt(mid) < id) lo = mid + 1;
       else hi = mid;
     }
     return lo;
@@ -204,13 +304,23 @@ export class ColumnarTable implements EntityTable {
 
   /** First position whose ID is > id. */
   private upperBound(id: number): number {
+    if (this.ids === null) {
+      const p = Math.floor(id - this.idBase) + 1;
+      return p > 0 ? (p < this.length ? p : this.length) : 0;
+    }
     let lo = 0;
     let hi = this.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (this.ids[mid] <= id) lo = mid + 1;
+      if (this.idAt(mid) <= id) lo = mid + 1;
       else hi = mid;
     }
     return lo;
   }
+}
+
+/** Growth: the first chunk by half again (small tables stay small), then a chunk at a time. */
+function nextCapacity(capacity: number): number {
+  if (capacity < CHUNK) return Math.min(CHUNK, Math.max(INITIAL_CAPACITY, Math.ceil(capacity * 1.5)));
+  return (Math.floor(capacity / CHUNK) + 1) * CHUNK;
 }

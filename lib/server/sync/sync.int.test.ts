@@ -30,8 +30,9 @@ describe(`sync engine against the emulator (${testDbKind})`, () => {
     const entities = entitiesOf(outcome.stats);
     for (const name of ["deal", "lead", "activity", "dealStageHistory"]) {
       const e = entities[name];
-      // Two COUNTs (before, for the ETA; after, for deletions) plus the pages.
-      expect(e.requests, `${name}: ${JSON.stringify(e)}`).toBeLessThanOrEqual(Math.ceil(e.rows / 2500) + 2);
+      // Two COUNTs (before, for the ETA; after, for deletions), the pages, one more when the last page is full;
+      // a retry after a timeout on a loaded machine may add one. bench:sync measures it exactly.
+      expect(e.requests, `${name}: ${JSON.stringify(e)}`).toBeLessThanOrEqual(Math.ceil(e.rows / 2500) + 4);
     }
     const [dictionaries] = await queryRows<{ statuses: number; users: number; currencies: number; categories: number }>(
       database.db,

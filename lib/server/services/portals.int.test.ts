@@ -216,6 +216,19 @@ describe(`portal onboarding (${testDbKind})`, () => {
       expect(await auditActions(db, ctx.orgId, "portal.reconnected")).toHaveLength(1);
     });
 
+    it("two first connects of one portal at once make one connection and no error", async () => {
+      const { ctx } = await makeOrg(db);
+      const client = await newClient(ctx);
+      const portal = await newPortal();
+      const outcomes = await Promise.all([connectByOAuth(ctx, client.id, portal), connectByOAuth(ctx, client.id, portal)]);
+      expect(outcomes.map((o) => o.ok)).toEqual([true, true]);
+      const rows = await connectionsOf(ctx.orgId);
+      expect(rows).toHaveLength(1);
+      expect(new Set(outcomes.map((o) => o.ok && o.connectionId))).toEqual(new Set([rows[0].id]));
+      expect(await auditActions(db, ctx.orgId, "portal.connected")).toHaveLength(1);
+      expect(await auditActions(db, ctx.orgId, "portal.reconnected")).toHaveLength(1);
+    });
+
     it("refuses a portal already connected to another client of the org, and a second portal for one client", async () => {
       const { ctx } = await makeOrg(db);
       const a = await newClient(ctx, "Alpha");

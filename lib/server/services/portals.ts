@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, isNull } from "drizzle-orm";
+import { and, desc, eq, gt, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db, Tx } from "@/db";
 import { clients, connectLinks, orgs, portalConnections, portalInstalls, users } from "@/db/schema";
@@ -468,6 +468,10 @@ export async function connectPortal(db: Db, ctx: TenantContext, input: ConnectIn
  */
 async function connectPortalInTx(tx: Tx, ctx: TenantContext, input: ConnectInput) {
   const { portal } = input;
+  // Two connects of one portal (or to one client) at once: the second waits, then finds the first's row and
+  // renews it or reports the conflict, instead of tripping over the unique index.
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`connect:${ctx.orgId}:${portal.memberId}`}))`);
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`connect:${ctx.orgId}:client:${input.clientId}`}))`);
   const byMember = await tx
     .select({ id: portalConnections.id, clientId: portalConnections.clientId, clientName: clients.name })
     .from(portalConnections)

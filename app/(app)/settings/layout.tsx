@@ -12,7 +12,7 @@ export default async function SettingsLayout({ children }: { children: React.Rea
     { href: "/settings/members", label: t("members") },
     ...(can(ctx.role, "audit.read") ? [{ href: "/settings/audit", label: t("auditLog") }] : []),
     ...(can(ctx.role, "org.manage") ? [{ href: "/settings/api-keys", label: (await getTranslations("apiKeys"))("title") }] : []),
-    { href: "/settings/sync", label: (await getTranslations("sync"))("settings.title") },
+    ...(can(ctx.role, "portfolio.read") ? [{ href: "/settings/sync", label: (await getTranslations("sync"))("settings.title") }] : []),
   ];
   return (
     <div>

@@ -1,3 +1,4 @@
+import { notFound } from "next/navigation";
 import { getTranslations } from "next-intl/server";
 import { updateSyncSettingsAction } from "@/app/actions/sync";
 import { SyncSettingsForm } from "@/components/sync/sync-settings-form";
@@ -14,6 +15,8 @@ export async function generateMetadata() {
 /** The org's sync schedule: the default interval of incremental syncs and whether they run. */
 export default async function SyncSettingsPage() {
   const ctx = await getPageTenantContext();
+  // The org's schedule is the staff's business: a client viewer sees only their own client.
+  if (!can(ctx.role, "portfolio.read")) notFound();
   const settings = await getOrgSyncSettings(ctx);
   const t = await getTranslations("sync");
   return (

@@ -42,6 +42,8 @@ describe(`recompute requests and jobs (${testDbKind})`, () => {
   });
 
   it("after an incremental sync, recomputes from the earliest month the synced rows touch", async () => {
+    // The rows written by the first sync are older than this run, however fast the tests before it were.
+    await database.db.update(mirrorDeals).set({ syncedAt: new Date(Date.now() - 3_600_000) });
     const before = new Date(Date.now() - 1000);
     await database.db.update(mirrorDeals).set({ opportunity: 50, syncedAt: new Date() }).where(eq(mirrorDeals.id, 2));
     await requestMetricsAfterSync(database.db, { orgId: key.orgId, connectionId: key.connectionId, kind: "incremental", startedAt: before });

@@ -37,7 +37,8 @@ export function statusForFailure(kind: Bitrix24ErrorKind): Exclude<ConnectionSta
  * A system helper: callers are jobs and Bitrix24 callbacks that already know the connection is theirs to change,
  * so it does not check a tenant context. The sync engine calls it when a run finds the portal unusable and must skip
  * connections whose status is not `connected`. Returns whether a row changed (setting the same status again only
- * refreshes the reason).
+ * refreshes the reason). An uninstalled connection stays uninstalled: calls that fail because the app is gone (a
+ * sync that was running, a token refresh) must not hide why, and only a reconnect or a claim brings it back.
  */
 export async function markConnectionStatus(
   db: Db | Tx,
@@ -46,16 +47,17 @@ export async function markConnectionStatus(
   reason: string | null = null,
 ): Promise<boolean> {
   const now = new Date();
+  const target = and(eq(portalConnections.id, connectionId), status === "uninstalled" ? undefined : ne(portalConnections.status, "uninstalled"));
   const changed = await db
     .update(portalConnections)
     .set({ status, statusReason: reason, statusChangedAt: now, updatedAt: now })
-    .where(and(eq(portalConnections.id, connectionId), ne(portalConnections.status, status)))
+    .where(and(target, ne(portalConnections.status, status)))
     .returning({ id: portalConnections.id });
   if (changed.length > 0) return true;
   await db
     .update(portalConnections)
     .set({ statusReason: reason, updatedAt: now })
-    .where(eq(portalConnections.id, connectionId));
+    .where(and(target, eq(portalConnections.status, status)));
   return false;
 }
 

@@ -5,7 +5,6 @@
  */
 import {
   addMonths,
-  aggregateMonths,
   averageMonths,
   baselineMonths,
   changePercent,
@@ -48,14 +47,17 @@ export function deltaOf(metric: MetricKey, current: number | null, reference: nu
 }
 
 /**
- * One metric over consecutive months, combined from their numerators and denominators (never an average of
- * ratios). Months without a snapshot are left out; null when none of them has one.
+ * One metric over consecutive months as their typical month (averageMonths): ratios pooled from the months'
+ * numerators and denominators (never an average of ratios), retention and churn per month weighted by the customers
+ * at each month's start, money totals per month. Ranges of different lengths stay comparable, and a long range does
+ * not turn retention negative or churn above 100 % as a whole-period rate would. Months without a snapshot are left
+ * out; null when none of them has one.
  */
 export function valueOver(metric: MetricKey, figures: MonthlyFigures | undefined, months: readonly MonthKey[]): MetricFigures | null {
   if (!figures) return null;
   const list = months.map((m) => figures.get(m)).filter((f): f is MetricFigures => f !== undefined);
   if (list.length === 0) return null;
-  return list.length === 1 ? list[0] : aggregateMonths(metric, list);
+  return list.length === 1 ? list[0] : averageMonths(metric, list);
 }
 
 /** The instant a month is over in the zone: "now" for a verdict as of that month. */

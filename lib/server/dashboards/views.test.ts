@@ -1,6 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { clientViewParams, parseClientView } from "./client-view";
-import { comparisonPeriods, beforeAfterRanges } from "./compute";
+import { churnRate } from "@/lib/metrics/churn";
+import { leadConversion } from "@/lib/metrics/lead-conversion";
+import { retentionRate } from "@/lib/metrics/retention";
+import { monthRange, type MetricFigures, type MonthKey } from "@/lib/metrics";
+import { comparisonPeriods, beforeAfterRanges, valueOver } from "./compute";
 import { parsePortfolioView, portfolioViewParams } from "./portfolio-view";
 import { parseCompareIds } from "./compare";
 
@@ -58,5 +62,38 @@ describe("compare ids", () => {
     expect(parseCompareIds("a, b,,a")).toEqual(["a", "b"]);
     expect(parseCompareIds(["a,b", "c"])).toEqual(["a", "b", "c"]);
     expect(parseCompareIds(undefined)).toEqual([]);
+  });
+});
+
+describe("a metric over a range of months", () => {
+  const flows = (S: number, E: number, N: number, C: number) => retentionRate({ S, E, N, C, R: 0 }, 90);
+  // A growing base: each month 10 new customers, 5 lost.
+  const months = new Map<MonthKey, MetricFigures>([
+    ["2024-01", flows(100, 105, 10, 5)],
+    ["2024-02", flows(105, 110, 10, 5)],
+    ["2024-03", flows(110, 115, 10, 5)],
+  ]);
+
+  it("gives the typical month of retention: kept ÷ customers at each start, pooled", () => {
+    const range = valueOver("retention_rate", months, monthRange("2024-01", "2024-03"))!;
+    expect(range.value).toBeCloseTo(((95 + 100 + 105) / (100 + 105 + 110)) * 100, 10);
+    expect(range.value).toBeGreaterThan(90);
+  });
+
+  it("gives the typical month of churn, not the whole period's losses over its first month", () => {
+    const churnMonths = new Map([...months].map(([m, f]) => [m, churnRate({ S: f.secondary.S as number, E: f.secondary.E as number, N: f.secondary.N as number, C: 5, R: 0 }, 90)]));
+    expect(valueOver("churn_rate", churnMonths, [...churnMonths.keys()])!.value).toBeCloseTo((15 / 315) * 100, 10);
+  });
+
+  it("pools ratios from the months' counts and leaves out months without a snapshot", () => {
+    const conv = new Map<MonthKey, MetricFigures>([
+      ["2024-01", leadConversion({ wonDeals: 10, leadsCreated: 100, dealsCreated: 40, leadsEnabled: true, cohortSize: 100, cohortWon: 8 })],
+      ["2024-03", leadConversion({ wonDeals: 5, leadsCreated: 10, dealsCreated: 6, leadsEnabled: true, cohortSize: 10, cohortWon: 2 })],
+    ]);
+    // 15 ÷ 110, not the mean of 10 % and 50 %.
+    const range = valueOver("lead_conversion", conv, monthRange("2024-01", "2024-03"))!;
+    expect(range).toMatchObject({ numerator: 15, denominator: 110 });
+    expect(range.value).toBeCloseTo((15 / 110) * 100, 8);
+    expect(valueOver("lead_conversion", conv, ["2024-02"])).toBeNull();
   });
 });

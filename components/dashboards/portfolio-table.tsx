@@ -114,8 +114,10 @@ export function PortfolioTable({ rows, percentiles, view, now }: { rows: Portfol
                   {METRIC_KEYS.map((key) => {
                     const value = percentiles[key][p];
                     const unit = METRIC_DEFINITIONS[key].unit;
-                    // Money across clients may mix currencies: the benchmark is shown as a plain number then.
-                    const text = unit === "money" ? (value === null ? null : number(value, { maximumFractionDigits: 0 })) : formatMetricValue(number, unit, value, "RUB");
+                    // Money is benchmarked within the org's most common currency only (see loadPercentiles).
+                    const currency = percentiles[key].currency;
+                    const text =
+                      unit === "money" && !currency ? (value === null ? null : number(value, { maximumFractionDigits: 0 })) : formatMetricValue(number, unit, value, currency ?? "RUB");
                     return (
                       <td key={key} className="px-3 py-1.5 text-right tabular-nums" data-metric={key} data-value={value ?? ""}>
                         {text ?? <span aria-label={t("noData")}>—</span>}

@@ -227,9 +227,10 @@ export async function getClientDashboard(ctx: TenantContext, clientId: string, o
   if (monthDiff(from, to) < 0) [from, to] = [to, from];
   const months = monthRange(from, to);
 
-  const benchmarkNow = ctx.clientScope ? [] : await loadPercentiles(ctx, month);
+  // Money metrics are benchmarked against the clients in this client's currency only.
+  const benchmarkNow = ctx.clientScope ? [] : await loadPercentiles(ctx, month, client.baseCurrency);
   const benchmarkByMetric = new Map(benchmarkNow.map((p) => [p.metric, p]));
-  const benchmarkHistory = ctx.clientScope ? null : await loadPercentileHistory(ctx, from, to);
+  const benchmarkHistory = ctx.clientScope ? null : await loadPercentileHistory(ctx, from, to, METRIC_KEYS, client.baseCurrency);
 
   const baselineValues = Object.fromEntries(METRIC_KEYS.map((m) => [m, baselines[m].value])) as Record<MetricKey, number | null>;
   const verdict = verdictAsOf({ month, timeZone: client.timeZone, goLiveDate: client.goLiveDate, figures, baselines: baselineValues });

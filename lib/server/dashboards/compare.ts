@@ -111,7 +111,10 @@ export async function getComparison(ctx: TenantContext, clientIds: readonly stri
       byMonth.set(month, { value: r.value, numerator: r.numerator, denominator: r.denominator, secondary: r.secondary as MetricFigures["secondary"] });
     }
   }
-  const medians = await loadPercentileHistory(ctx, from, to);
+  // Money medians only when the compared clients share a currency, and then over the clients in that currency.
+  const currencies = new Set(clients.map((c) => c.baseCurrency));
+  const sharedCurrency = currencies.size === 1 ? [...currencies][0] : null;
+  const medians = await loadPercentileHistory(ctx, from, to, METRIC_KEYS, sharedCurrency);
 
   return {
     clients: clients.map((c) => ({ id: c.id, name: c.name, baseCurrency: c.baseCurrency, timeZone: c.timeZone, goLiveDate: c.goLiveDate })),
@@ -124,7 +127,10 @@ export async function getComparison(ctx: TenantContext, clientIds: readonly stri
       good: METRIC_DEFINITIONS[key].good,
       series: clients.map((c) => months.map((m) => figures.get(c.id)![key]?.get(m)?.value ?? null)),
       overall: clients.map((c) => valueOver(key, figures.get(c.id)![key], months)?.value ?? null),
-      median: ctx.clientScope ? null : months.map((m) => medians.get(key)?.get(m)?.median ?? null),
+      median:
+        ctx.clientScope || (METRIC_DEFINITIONS[key].unit === "money" && sharedCurrency === null)
+          ? null
+          : months.map((m) => medians.get(key)?.get(m)?.median ?? null),
     })),
   };
 }

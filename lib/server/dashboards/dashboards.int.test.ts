@@ -118,9 +118,9 @@ describe(`dashboards (${testDbKind})`, () => {
     it("computes p25 / median / p75 across the org's current clients in the database", async () => {
       const p = await getPortfolio(ctxA, { now: NOW });
       // Alpha 20, Beta 10, Delta 30, Epsilon 40; the archived client and org B's are not counted.
-      expect(p.percentiles.lead_conversion).toEqual({ p25: 17.5, median: 25, p75: 32.5, count: 4 });
-      expect(p.percentiles.avg_deal_size).toEqual({ p25: 1125, median: 1250, p75: 1375, count: 2 });
-      expect(p.percentiles.cac).toEqual({ p25: null, median: null, p75: null, count: 0 });
+      expect(p.percentiles.lead_conversion).toEqual({ p25: 17.5, median: 25, p75: 32.5, count: 4, currency: null });
+      expect(p.percentiles.avg_deal_size).toEqual({ p25: 1125, median: 1250, p75: 1375, count: 2, currency: "RUB" });
+      expect(p.percentiles.cac).toEqual({ p25: null, median: null, p75: null, count: 0, currency: null });
     });
 
     it("keeps archived clients out by default and shows them on request", async () => {
@@ -174,6 +174,40 @@ describe(`dashboards (${testDbKind})`, () => {
     });
   });
 
+  describe("money across currencies", () => {
+    it("benchmarks money only within one currency, and every other metric across all clients", async () => {
+      const db = database.db;
+      const org = await makeOrg(db, "Currencies");
+      const june = "2024-06";
+      const rub1 = await makeClient(db, org.ctx.orgId, { name: "Rouble one" });
+      const rub2 = await makeClient(db, org.ctx.orgId, { name: "Rouble two" });
+      const eur = await makeClient(db, org.ctx.orgId, { name: "Euro", baseCurrency: "EUR" });
+      await insertSnapshots(db, org.ctx.orgId, rub1.id, { avg_deal_size: { [june]: dealSize(100, 1) }, lead_conversion: { [june]: conversion(10, 100) } });
+      await insertSnapshots(db, org.ctx.orgId, rub2.id, { avg_deal_size: { [june]: dealSize(300, 1) }, lead_conversion: { [june]: conversion(20, 100) } });
+      await insertSnapshots(db, org.ctx.orgId, eur.id, { avg_deal_size: { [june]: dealSize(10_000, 1) }, lead_conversion: { [june]: conversion(30, 100) } });
+
+      // The portfolio: money over the org's most common currency, the rest over everyone.
+      const p = await getPortfolio(org.ctx, { now: NOW });
+      expect(p.percentiles.avg_deal_size).toMatchObject({ median: 200, count: 2, currency: "RUB" });
+      expect(p.percentiles.lead_conversion).toMatchObject({ median: 20, count: 3 });
+
+      // A client's page: money against the clients in its own currency.
+      const euro = await getClientDashboard(org.ctx, eur.id, { now: NOW });
+      const size = euro.metrics.find((m) => m.key === "avg_deal_size")!;
+      expect(size.benchmark).toMatchObject({ median: 10_000, count: 1 });
+      expect(size.benchmarkHistory!.median[euro.history.months.indexOf(june)]).toBe(10_000);
+      expect(euro.metrics.find((m) => m.key === "lead_conversion")!.benchmark).toMatchObject({ median: 20, count: 3 });
+
+      // Compare: no money median for clients in different currencies; one for clients sharing theirs.
+      const mixed = await getComparison(org.ctx, [rub1.id, eur.id], { now: NOW });
+      expect(mixed.metrics.find((m) => m.key === "avg_deal_size")!.median).toBeNull();
+      expect(mixed.metrics.find((m) => m.key === "lead_conversion")!.median).not.toBeNull();
+      const roubles = await getComparison(org.ctx, [rub1.id, rub2.id], { now: NOW });
+      const median = roubles.metrics.find((m) => m.key === "avg_deal_size")!.median!;
+      expect(median[roubles.months.indexOf(june)]).toBe(200);
+    });
+  });
+
   describe("org isolation", () => {
     it("org A never sees org B's clients or snapshots, and B sees only its own", async () => {
       const a = await getPortfolio(ctxA, { now: NOW, status: "all" });
@@ -181,7 +215,7 @@ describe(`dashboards (${testDbKind})`, () => {
       const b = await getPortfolio(ctxB, { now: NOW });
       expect(b.rows.map((r) => r.name)).toEqual(["B secret"]);
       expect(b.rows[0].metrics.lead_conversion.value).toBe(99);
-      expect(b.percentiles.lead_conversion).toEqual({ p25: 99, median: 99, p75: 99, count: 1 });
+      expect(b.percentiles.lead_conversion).toEqual({ p25: 99, median: 99, p75: 99, count: 1, currency: null });
     });
 
     it("another org's client is not found on every dashboard service", async () => {

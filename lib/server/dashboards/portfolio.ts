@@ -5,6 +5,7 @@ import {
   addMonths,
   effectiveBaseline,
   lastCompleteMonth,
+  METRIC_DEFINITIONS,
   METRIC_KEYS,
   isMetricKey,
   type BaselineSource,
@@ -56,6 +57,8 @@ export interface Percentiles {
   p75: number | null;
   /** Clients with a value. */
   count: number;
+  /** For money metrics, the currency of the clients counted (money is only compared within one currency). */
+  currency?: string | null;
 }
 
 export interface Portfolio {
@@ -213,7 +216,7 @@ export async function getPortfolio(ctx: TenantContext, options: PortfolioOptions
     percentiles: Object.fromEntries(
       METRIC_KEYS.map((m) => {
         const p = byMetric.get(m);
-        return [m, { p25: numOrNull(p?.p25), median: numOrNull(p?.median), p75: numOrNull(p?.p75), count: Number(p?.n ?? 0) }];
+        return [m, { p25: numOrNull(p?.p25), median: numOrNull(p?.median), p75: numOrNull(p?.p75), count: Number(p?.n ?? 0), currency: p?.currency ?? null }];
       }),
     ) as Record<MetricKey, Percentiles>,
   };
@@ -294,27 +297,48 @@ async function percentileStamp(ctx: TenantContext): Promise<string> {
  * p25 / median / p75 of each metric across the org's current (non-archived) clients for a month, computed by the
  * database. Clients whose value is null (not enough data) are not counted.
  */
-export async function loadPercentiles(ctx: TenantContext, month: MonthKey) {
-  const key = `${ctx.orgId}:${month}`;
+export async function loadPercentiles(ctx: TenantContext, month: MonthKey, currency: string | null = null) {
+  const key = `${ctx.orgId}:${month}:${currency ?? ""}`;
   const stamp = await percentileStamp(ctx);
   const cached = percentileCache.get(key, stamp);
   if (cached) return cached;
-  const rows = await queryPercentiles(ctx, month);
+  const rows = await queryPercentiles(ctx, month, currency);
   percentileCache.set(key, stamp, rows);
   return rows;
 }
 
-function queryPercentiles(ctx: TenantContext, month: MonthKey) {
-  return queryRows<{ metric: string; p25: number | null; median: number | null; p75: number | null; n: number | string }>(
+const MONEY_METRICS = METRIC_KEYS.filter((m) => METRIC_DEFINITIONS[m].unit === "money");
+
+/**
+ * Money is only comparable within one currency: money metrics count the clients whose base currency is `currency`,
+ * or, when it is null, the org's most common one among its current clients. The other metrics count every client.
+ */
+function moneyScope(ctx: TenantContext, currency: string | null) {
+  const chosen =
+    currency === null
+      ? sql`(select base_currency from clients where org_id = ${ctx.orgId} and status <> 'archived' group by base_currency order by count(*) desc, base_currency limit 1)`
+      : sql`${currency}`;
+  const money = sql.join(MONEY_METRICS.map((m) => sql`${m}`), sql`, `);
+  return {
+    where: sql`(s.metric not in (${money}) or c.base_currency = ${chosen})`,
+    currency: sql`case when s.metric in (${money}) then max(c.base_currency) end`,
+  };
+}
+
+function queryPercentiles(ctx: TenantContext, month: MonthKey, currency: string | null) {
+  const scope = moneyScope(ctx, currency);
+  return queryRows<{ metric: string; p25: number | null; median: number | null; p75: number | null; n: number | string; currency: string | null }>(
     ctx.db,
     sql`select s.metric,
                percentile_cont(0.25) within group (order by s.value) as p25,
                percentile_cont(0.5) within group (order by s.value) as median,
                percentile_cont(0.75) within group (order by s.value) as p75,
-               count(*) as n
+               count(*) as n,
+               ${scope.currency} as currency
         from metric_snapshots s
         join clients c on c.org_id = s.org_id and c.id = s.client_id
         where s.org_id = ${ctx.orgId} and s.month = ${`${month}-01`}::date and s.value is not null and c.status <> 'archived'
+          and ${scope.where}
         group by s.metric`,
   );
 }
@@ -323,24 +347,33 @@ function queryPercentiles(ctx: TenantContext, month: MonthKey) {
  * p25 / median / p75 per metric and month over a range of months, across the org's current clients: the
  * benchmark band of the client and compare charts. Empty for client viewers.
  */
-export async function loadPercentileHistory(ctx: TenantContext, from: MonthKey, to: MonthKey, metrics: readonly MetricKey[] = METRIC_KEYS) {
+export async function loadPercentileHistory(
+  ctx: TenantContext,
+  from: MonthKey,
+  to: MonthKey,
+  metrics: readonly MetricKey[] = METRIC_KEYS,
+  currency: string | null = null,
+) {
   if (ctx.clientScope) return new Map<MetricKey, Map<MonthKey, Percentiles>>();
-  const key = `${ctx.orgId}:${from}:${to}:${metrics.join(",")}`;
+  const key = `${ctx.orgId}:${from}:${to}:${metrics.join(",")}:${currency ?? ""}`;
   const stamp = await percentileStamp(ctx);
   const cached = percentileHistoryCache.get(key, stamp);
   if (cached) return cached;
-  const rows = await queryRows<{ metric: string; month: string; p25: number | null; median: number | null; p75: number | null; n: number | string }>(
+  const scope = moneyScope(ctx, currency);
+  const rows = await queryRows<{ metric: string; month: string; p25: number | null; median: number | null; p75: number | null; n: number | string; currency: string | null }>(
     ctx.db,
     sql`select s.metric, to_char(s.month, 'YYYY-MM') as month,
                percentile_cont(0.25) within group (order by s.value) as p25,
                percentile_cont(0.5) within group (order by s.value) as median,
                percentile_cont(0.75) within group (order by s.value) as p75,
-               count(*) as n
+               count(*) as n,
+               ${scope.currency} as currency
         from metric_snapshots s
         join clients c on c.org_id = s.org_id and c.id = s.client_id
         where s.org_id = ${ctx.orgId} and s.month >= ${`${from}-01`}::date and s.month <= ${`${to}-01`}::date
           and s.value is not null and c.status <> 'archived'
           and s.metric in (${sql.join(metrics.map((m) => sql`${m}`), sql`, `)})
+          and ${scope.where}
         group by s.metric, s.month`,
   );
   const out = new Map<MetricKey, Map<MonthKey, Percentiles>>();
@@ -348,7 +381,7 @@ export async function loadPercentileHistory(ctx: TenantContext, from: MonthKey, 
     if (!isMetricKey(r.metric)) continue;
     let months = out.get(r.metric);
     if (!months) out.set(r.metric, (months = new Map()));
-    months.set(r.month, { p25: numOrNull(r.p25), median: numOrNull(r.median), p75: numOrNull(r.p75), count: Number(r.n) });
+    months.set(r.month, { p25: numOrNull(r.p25), median: numOrNull(r.median), p75: numOrNull(r.p75), count: Number(r.n), currency: r.currency });
   }
   percentileHistoryCache.set(key, stamp, out);
   return out;

@@ -11,7 +11,11 @@ import { appUrl } from "../mail";
 import { createClient } from "../services/clients";
 import { findUserByEmail, signUp } from "../services/accounts";
 import { completePortalConnect, getClientConnection, startPortalConnect } from "../services/portals";
-import { loadUserTenantContext } from "../tenant";
+import { addMonths } from "@/lib/metrics";
+import { MONTHLY_INPUT_FIELDS, writeMonthlyInputs, type MonthlyInputs } from "../services/metric-inputs";
+import { loadUserTenantContext, type TenantContext } from "../tenant";
+
+const EMPTY_INPUTS = Object.fromEntries(MONTHLY_INPUT_FIELDS.map((f) => [f, null])) as Omit<MonthlyInputs, "month">;
 
 /**
  * The demo of the embedded default: a local Bitrix24 emulator with one portal per demo profile, a demo org and user,
@@ -131,18 +135,46 @@ async function seed(password: string, portals: Array<{ profile: Profile; url: st
       .from(clients)
       .where(and(eq(clients.orgId, ctx.orgId), eq(clients.name, look.name)))
       .limit(1);
-    client ??= await createClient(ctx, {
-      name: look.name,
-      timeZone: look.timeZone,
-      baseCurrency: look.currency,
-      goLiveDate: new Date(goLive).toISOString().slice(0, 10),
-      status: "active",
-      notes: `Demo portal (profile: ${portal.profile}).`,
-    });
+    if (!client) {
+      client = await createClient(ctx, {
+        name: look.name,
+        timeZone: look.timeZone,
+        baseCurrency: look.currency,
+        goLiveDate: new Date(goLive).toISOString().slice(0, 10),
+        status: "active",
+        notes: `Demo portal (profile: ${portal.profile}).`,
+      });
+      await seedCosts(ctx, client.id, look.currency, goLive);
+    }
     const connection = await getClientConnection(ctx, client.id);
     if (connection?.status === "connected") continue;
     await connectThroughOAuth(db, ctx, client.id, portal.url, config);
   }
+}
+
+/**
+ * What an integrator would enter by hand for a client: marketing spend every month of the history (so CAC has a
+ * value), the CRM licence from go-live on, and the implementation cost in the go-live month, spread over a year.
+ * Amounts follow the demo's size and vary from month to month; written before the first sync, whose recompute uses
+ * them.
+ */
+async function seedCosts(ctx: TenantContext, clientId: string, currency: string, goLive: number) {
+  const scale = (currency === "RUB" ? 100 : 1) * (Number(process.env.IMPACT24_DEMO_DEALS ?? 3000) / 3000);
+  const goLiveMonth = new Date(goLive).toISOString().slice(0, 7);
+  const last = new Date().toISOString().slice(0, 7);
+  await ctx.db.transaction(async (tx) => {
+    for (let month = addMonths(goLiveMonth, -24), i = 0; month <= last; month = addMonths(month, 1), i++) {
+      const live = month >= goLiveMonth;
+      await writeMonthlyInputs(tx, ctx, clientId, {
+        ...EMPTY_INPUTS,
+        month,
+        marketingSpend: Math.round(4_000 * scale * (1 + 0.2 * Math.sin(i * 1.3))),
+        crmLicence: live ? Math.round(300 * scale) : null,
+        implementationCost: month === goLiveMonth ? Math.round(12_000 * scale) : null,
+        amortisationMonths: month === goLiveMonth ? 12 : null,
+      });
+    }
+  });
 }
 
 /**

@@ -88,6 +88,8 @@ test.describe("dashboards on the demo data", () => {
         const expected = stored.get(key) ?? null;
         expect(value === "" ? null : Number(value), `${client.name} ${key} ${month}`).toBe(expected);
       }
+      // The demo enters each client's marketing spend, so CAC is measured too.
+      expect(stored.get("cac"), `${client.name} CAC`).toEqual(expect.any(Number));
     }
     // Sorting and searching live in the URL.
     await page.getByRole("link", { name: /Lead conversion/ }).first().click();

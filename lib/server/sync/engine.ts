@@ -73,7 +73,8 @@ export async function syncPortal(input: SyncPortalInput): Promise<RunOutcome> {
 
   const config = input.config ?? getBitrix24Config();
   const limits = input.rateLimit ?? envRateLimit() ?? PLAN_LIMITS[connection.plan] ?? PLAN_LIMITS.standard;
-  const limiter = createPgRateLimiter(db, { portalKey: connection.memberId, ...limits, signal: input.signal });
+  const operatingBudgetSeconds = Number(process.env.BITRIX24_OPERATING_BUDGET_SECONDS) || undefined;
+  const limiter = createPgRateLimiter(db, { portalKey: connection.memberId, ...limits, operatingBudgetSeconds, signal: input.signal });
   const tokens = createTokenSource(db, { orgId: run.orgId, connectionId: run.connectionId }, config);
   const timeoutMs = input.timeoutMs ?? (Number(process.env.SYNC_HTTP_TIMEOUT_MS) || 65_000);
 

@@ -10,10 +10,10 @@
  *   npm run bench:sync [-- --sizes 10000,100000 --profile healthy --keep-operating-limit]
  *
  * The sync runs in a child process so that its peak RSS is its own (the emulator holding a million deals lives in
- * this one). The operating-time limit is off (in the emulator and in the sync's limiter) unless --keep-operating-limit:
- * the emulator's cost model (≈0.1 s of
- * server time per 50-row page, as measured in the docs) would make the 480 s / 10 min per-method budget, not the
- * request rate, the bound — a real portal's operating time depends on its load, the rate limit does not.
+ * this one). The operating-time limit is off, in the emulator and in the sync's limiter alike, unless
+ * --keep-operating-limit: the emulator's cost model (≈0.1 s of server time per 50-row page, as measured in the docs)
+ * would make the 480 s / 10 min per-method budget, not the request rate, the bound — a real portal's operating time
+ * depends on its load, the rate limit does not.
  */
 import crypto from "node:crypto";
 import { spawn } from "node:child_process";

@@ -265,6 +265,28 @@ describe(`public API v1: clients (${testDbKind})`, () => {
     }
     expect(errors).toHaveLength(1);
   });
+
+  it("limits each key's requests per minute (429 with Retry-After), without touching other keys", async () => {
+    const previous = process.env.API_KEY_REQUESTS_PER_MINUTE;
+    process.env.API_KEY_REQUESTS_PER_MINUTE = "3";
+    try {
+      const busy = (await createApiKey(orgA.ctx, { name: "busy script" })).key;
+      for (let i = 0; i < 3; i++) expect((await call(clientRoutes.GET, "/api/v1/clients", { key: busy })).status).toBe(200);
+      const before = await clientCount(orgA.ctx.orgId);
+      const refused = await call(clientRoutes.POST, "/api/v1/clients", { key: busy, method: "POST", body: { name: "Over the limit" } });
+      expect(refused.status).toBe(429);
+      expect(refused.json.error).toMatchObject({ code: "rate_limited", message: expect.stringContaining("at most 3 a minute") });
+      expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+      expect(await clientCount(orgA.ctx.orgId)).toBe(before);
+      const ru = await call(clientRoutes.GET, "/api/v1/clients", { key: busy, headers: { "accept-language": "ru" } });
+      expect(ru.json.error.message).toContain("не больше 3 в минуту");
+      // Another key of the same org is not slowed down.
+      expect((await call(clientRoutes.GET, "/api/v1/clients", { key: readKeyA })).status).toBe(200);
+    } finally {
+      if (previous === undefined) delete process.env.API_KEY_REQUESTS_PER_MINUTE;
+      else process.env.API_KEY_REQUESTS_PER_MINUTE = previous;
+    }
+  });
 });
 
 describe(`public API v1: connect links (${testDbKind})`, () => {

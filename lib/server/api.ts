@@ -4,6 +4,7 @@ import { negotiateLocale, type Locale } from "@/lib/i18n/config";
 import { getTranslator } from "@/lib/i18n/messages";
 import { fieldErrorsOf, type FieldErrors } from "@/lib/validation";
 import { AppError, isAppError } from "./errors";
+import { hitRateLimit } from "./rate-limit";
 import { resolveRequestTenantContext, type ApiKeyTenantContext, type TenantContext } from "./tenant";
 
 /**
@@ -15,6 +16,12 @@ import { resolveRequestTenantContext, type ApiKeyTenantContext, type TenantConte
 
 /** Where the wrapper gets the database; tests point it at a database of their own. */
 export const apiRuntime: { getDb: () => Promise<Db>; now: () => Date } = { getDb, now: () => new Date() };
+
+/** Requests one API key may make per minute (API_KEY_REQUESTS_PER_MINUTE, default 600). */
+function apiKeyRequestsPerMinute(): number {
+  const value = Number(process.env.API_KEY_REQUESTS_PER_MINUTE);
+  return Number.isInteger(value) && value > 0 ? value : 600;
+}
 
 /** Request bodies beyond this are refused before parsing: the API takes small JSON objects only. */
 const MAX_BODY_BYTES = 256 * 1024;
@@ -67,8 +74,14 @@ export function withApi<QS extends z.ZodType | undefined = undefined, BS extends
         session: isWrite ? null : async () => (await import("./session")).getTenantContext(),
         now: apiRuntime.now(),
       });
-      if (isWrite && isApiKeyContext(ctx) && ctx.scope !== "write") {
-        throw new AppError("forbidden", { messageKey: "apiKeyReadOnly" });
+      if (isApiKeyContext(ctx)) {
+        // Per key, shared by every web process: a runaway script slows itself down, not the org's other keys.
+        const limit = apiKeyRequestsPerMinute();
+        const hit = await hitRateLimit(ctx.db, `api-key:${ctx.actor.id}`, limit, 60, apiRuntime.now());
+        if (!hit.allowed) {
+          throw new AppError("rate_limited", { messageKey: "apiRateLimited", params: { limit, seconds: hit.retryAfterSeconds } });
+        }
+        if (isWrite && ctx.scope !== "write") throw new AppError("forbidden", { messageKey: "apiKeyReadOnly" });
       }
       const params = await readParams(segment);
       const query = parseOrThrow(options.query, Object.fromEntries(new URL(request.url).searchParams));
@@ -151,7 +164,12 @@ export function errorResponse(error: unknown, locale: Locale): Response {
     }
     const body: ApiErrorBody = { error: { code: error.code, message: t.error(error) } };
     if (error.fields) body.error.fields = translateFields(t, Object.fromEntries(Object.entries(error.fields).map(([f, key]) => [f, { key }])));
-    const headers: Record<string, string> = error.code === "unauthorized" ? { "www-authenticate": 'Bearer realm="impact24"' } : {};
+    const headers: Record<string, string> =
+      error.code === "unauthorized"
+        ? { "www-authenticate": 'Bearer realm="impact24"' }
+        : error.code === "rate_limited" && error.params?.seconds !== undefined
+          ? { "retry-after": String(error.params.seconds) }
+          : {};
     return apiJson(body, error.status, headers);
   }
   console.error(error);

@@ -145,7 +145,8 @@ export async function getPortfolio(ctx: TenantContext, options: PortfolioOptions
                      max(value) filter (where month = ${`${month}-01`}::date) as value,
                      max(value) filter (where month = ${`${previousMonth}-01`}::date) as previous
               from metric_snapshots
-              where org_id = ${ctx.orgId} and month in (${`${month}-01`}::date, ${`${previousMonth}-01`}::date) ${snapshotScope}
+              where org_id = ${ctx.orgId} and metric in (${ALL_METRICS}) ${snapshotScope}
+                and month in (${`${month}-01`}::date, ${`${previousMonth}-01`}::date)
               group by client_id, metric) v
         full join (select client_id, metric, entered_value, entered_source, computed_value
                    from metric_baselines where org_id = ${ctx.orgId} ${snapshotScope}) b
@@ -249,7 +250,8 @@ async function loadVerdicts(
     ctx.db,
     sql`select client_id, metric, to_char(month, 'YYYY-MM') as month, value, numerator, denominator, secondary
         from metric_snapshots
-        where org_id = ${ctx.orgId} and month >= ${`${firstMonth}-01`}::date and month <= ${`${month}-01`}::date
+        where org_id = ${ctx.orgId} and metric in (${ALL_METRICS})
+          and month >= ${`${firstMonth}-01`}::date and month <= ${`${month}-01`}::date
           ${missing.length < clients.length ? sql`and client_id in (${sql.join(missing.map((c) => sql`${c.id}`), sql`, `)})` : sql``}
           ${ctx.clientScope ? sql`and client_id = ${ctx.clientScope}` : sql``}`,
   );
@@ -307,6 +309,9 @@ export async function loadPercentiles(ctx: TenantContext, month: MonthKey, curre
   return rows;
 }
 
+/** Every metric key as a SQL list: with it, month filters use the (org_id, metric, month) index. */
+const ALL_METRICS = sql.join(METRIC_KEYS.map((m) => sql`${m}`), sql`, `);
+
 const MONEY_METRICS = METRIC_KEYS.filter((m) => METRIC_DEFINITIONS[m].unit === "money");
 
 /**
@@ -337,7 +342,8 @@ function queryPercentiles(ctx: TenantContext, month: MonthKey, currency: string 
                ${scope.currency} as currency
         from metric_snapshots s
         join clients c on c.org_id = s.org_id and c.id = s.client_id
-        where s.org_id = ${ctx.orgId} and s.month = ${`${month}-01`}::date and s.value is not null and c.status <> 'archived'
+        where s.org_id = ${ctx.orgId} and s.metric in (${ALL_METRICS}) and s.month = ${`${month}-01`}::date
+          and s.value is not null and c.status <> 'archived'
           and ${scope.where}
         group by s.metric`,
   );

@@ -1,10 +1,10 @@
 import { and, eq } from "drizzle-orm";
-import { clientMetricStates, clients } from "@/db/schema";
+import { clientMetricStates } from "@/db/schema";
 import { isMonthKey } from "@/lib/metrics";
-import { isUuid } from "@/lib/server/ids";
 import { recomputeClientMetrics } from "@/lib/server/metrics/recompute";
 import { claimPendingRecompute, earlierMonth } from "@/lib/server/metrics/requests";
 import { systemContext } from "@/lib/server/tenant";
+import { findClientForCli } from "../clients";
 import { reportError } from "../report";
 import { EXIT, type CliCommand } from "../types";
 
@@ -29,13 +29,8 @@ export const metricsRecompute: CliCommand = {
       return EXIT.failed;
     }
     const database = await io.database();
-    const [client] = isUuid(clientId)
-      ? await database.db.select({ orgId: clients.orgId, name: clients.name }).from(clients).where(eq(clients.id, clientId))
-      : [];
-    if (!client) {
-      io.err(`No client with id "${clientId}".`);
-      return EXIT.failed;
-    }
+    const client = await findClientForCli(database.db, clientId, io);
+    if (!client) return EXIT.failed;
     try {
       // Waiting work is done by this recompute: a whole-history one covers everything, a partial one its months.
       const claimed = await claimPendingRecompute(database.db, client.orgId, clientId);

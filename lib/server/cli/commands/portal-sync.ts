@@ -1,12 +1,11 @@
 import crypto from "node:crypto";
-import { eq, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import { queryRows } from "@/db";
-import { clients } from "@/db/schema";
-import { isUuid } from "@/lib/server/ids";
 import { startClientSync } from "@/lib/server/services/syncs";
 import { syncPortal } from "@/lib/server/sync/engine";
 import { claimRun, finishRun, leaseSeconds, renewLease } from "@/lib/server/sync/runs";
 import { systemContext } from "@/lib/server/tenant";
+import { findClientForCli } from "../clients";
 import { reportError } from "../report";
 import { EXIT, type CliCommand, type CliIo } from "../types";
 
@@ -61,13 +60,8 @@ export const portalSync: CliCommand = {
   async run(values, io) {
     const clientId = String(values.client ?? "");
     const database = await io.database();
-    const [client] = isUuid(clientId)
-      ? await database.db.select({ orgId: clients.orgId, name: clients.name }).from(clients).where(eq(clients.id, clientId))
-      : [];
-    if (!client) {
-      io.err(`No client with id "${clientId}".`);
-      return EXIT.failed;
-    }
+    const client = await findClientForCli(database.db, clientId, io);
+    if (!client) return EXIT.failed;
     const ctx = systemContext(database.db, client.orgId, "cli");
     let run: Awaited<ReturnType<typeof startClientSync>>["run"];
     let created: boolean;

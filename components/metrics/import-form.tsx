@@ -23,9 +23,7 @@ export function ImportForm({ clientId, kinds }: { clientId: string; kinds: ("inp
         {kinds.length === 1 ? (
           <input type="hidden" name="kind" value={kinds[0]} />
         ) : (
-          // Keyed by the kind last submitted: the form is reset after each import, and a select only takes a new
-          // default when it mounts, so without the key a refused file would flip the choice back to the first kind.
-          <SelectField key={state.kind ?? kinds[0]} id={`import-kind-${kinds.join("-")}`} name="kind" label={t("kind")} options={kinds.map((k) => ({ value: k, label: t(`kinds.${k}`) }))} defaultValue={state.kind ?? kinds[0]} />
+          <SelectField id={`import-kind-${kinds.join("-")}`} name="kind" label={t("kind")} options={kinds.map((k) => ({ value: k, label: t(`kinds.${k}`) }))} defaultValue={state.kind ?? kinds[0]} />
         )}
         <div className="space-y-1">
           <label htmlFor={`import-file-${kinds.join("-")}`} className="block text-sm font-medium text-slate-700">

@@ -108,6 +108,9 @@ export function SelectField({
   return (
     <FieldShell {...{ name, label, error, hint, required, id }}>
       <select
+        // React applies a select's defaultValue only when it mounts, while a form is reset to it after every action:
+        // keyed by it, the select takes the value the server sends back (say, after a refused submit).
+        key={props.value === undefined ? String(props.defaultValue ?? "") : undefined}
         id={controlId}
         name={name}
         required={required}

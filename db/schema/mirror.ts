@@ -211,6 +211,7 @@ export const mirrorLeads = pgTable(
     ...mirrorKeys(t, "mirror_leads"),
     index("mirror_leads_created_idx").on(t.orgId, t.connectionId, t.dateCreate),
     index("mirror_leads_semantic_idx").on(t.orgId, t.connectionId, t.statusSemanticId, t.dateClosed),
+    index("mirror_leads_synced_idx").on(t.orgId, t.connectionId, t.syncedAt),
   ],
 );
 
@@ -269,6 +270,7 @@ export const mirrorDeals = pgTable(
     index("mirror_deals_company_idx").on(t.orgId, t.connectionId, t.companyId),
     index("mirror_deals_contact_idx").on(t.orgId, t.connectionId, t.contactId),
     index("mirror_deals_lead_idx").on(t.orgId, t.connectionId, t.leadId),
+    index("mirror_deals_synced_idx").on(t.orgId, t.connectionId, t.syncedAt),
   ],
 );
 
@@ -368,6 +370,7 @@ export const mirrorActivities = pgTable(
     ...mirrorKeys(t, "mirror_activities"),
     index("mirror_activities_owner_idx").on(t.orgId, t.connectionId, t.ownerTypeId, t.ownerId, t.created),
     index("mirror_activities_created_idx").on(t.orgId, t.connectionId, t.created),
+    index("mirror_activities_synced_idx").on(t.orgId, t.connectionId, t.syncedAt),
   ],
 );
 
@@ -415,6 +418,7 @@ export const mirrorDealStageHistory = pgTable(
     ...mirrorKeys(t, "mirror_deal_stage_history"),
     index("mirror_deal_stage_history_owner_idx").on(t.orgId, t.connectionId, t.ownerId),
     index("mirror_deal_stage_history_created_idx").on(t.orgId, t.connectionId, t.createdTime),
+    index("mirror_deal_stage_history_synced_idx").on(t.orgId, t.connectionId, t.syncedAt),
   ],
 );
 
@@ -458,4 +462,72 @@ export const mirrorUserFields = pgTable(
     syncedAt: syncedAt(),
   },
   (t) => mirrorKeys(t, "mirror_user_fields"),
+);
+
+/** FK to the connection for tables without an `id` of their own (rows go when the connection goes). */
+const connectionFk = (t: { orgId: AnyPgColumn; connectionId: AnyPgColumn }, name: string) =>
+  foreignKey({ name, columns: [t.orgId, t.connectionId], foreignColumns: [portalConnections.orgId, portalConnections.id] }).onDelete("cascade");
+
+/**
+ * Deleted records, logged by triggers on the mirror tables (every path that deletes — DELETE events, ID
+ * reconciliation — is covered), and activities that moved to another record: what `synced_at` cannot tell.
+ * `owner_type_id` / `owner_id` name the CRM record whose derived data the change touches (an activity's old
+ * owner; a lead or deal itself), `occurred_at` the earliest instant the deleted row stood for (the months the
+ * change can move). Entries older than a month are purged when derived data is refreshed.
+ */
+export const mirrorChanges = pgTable(
+  "mirror_changes",
+  {
+    // No foreign keys: the triggers write here while a connection or an org is being deleted (they skip rows
+    // whose connection is gone).
+    orgId: uuid("org_id").notNull(),
+    connectionId: uuid("connection_id").notNull(),
+    entity: text("entity").notNull(),
+    id: integer("id").notNull(),
+    ownerTypeId: smallint("owner_type_id"),
+    ownerId: integer("owner_id"),
+    occurredAt: instant("occurred_at"),
+    loggedAt: timestamp("logged_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("mirror_changes_logged_idx").on(t.orgId, t.connectionId, t.loggedAt)],
+);
+
+/**
+ * Inbound requests paired with their answers, per CRM record (definition: lib/metrics/inbound-requests.ts): what
+ * the response time and the organisational losses are computed from. It depends on the mirror alone — no client
+ * setting enters it — so it is kept rather than rebuilt at every recompute: the recompute refreshes the records
+ * whose activities or lead changed since the last refresh (`synced_at`, `mirror_changes`), and rebuilds the whole
+ * table when the definition's version changes (`mirror_derived_states`). `first` marks a record's first request.
+ */
+export const mirrorRequestPairs = pgTable(
+  "mirror_request_pairs",
+  {
+    ...keys(),
+    ownerTypeId: smallint("owner_type_id").notNull(),
+    ownerId: integer("owner_id").notNull(),
+    requestedAt: instant("requested_at").notNull(),
+    /** 0 the lead's creation, 1 an incoming activity. */
+    source: smallint("source").notNull(),
+    activityId: integer("activity_id"),
+    answeredAt: instant("answered_at"),
+    first: boolean("first").notNull(),
+  },
+  (t) => [
+    connectionFk(t, "mirror_request_pairs_connection_fk"),
+    index("mirror_request_pairs_owner_idx").on(t.orgId, t.connectionId, t.ownerTypeId, t.ownerId),
+    index("mirror_request_pairs_requested_idx").on(t.orgId, t.connectionId, t.requestedAt),
+  ],
+);
+
+/** How far each derived table of a connection is refreshed: the definition version it was built with and the
+ * instant up to which the mirror's changes are in it. */
+export const mirrorDerivedStates = pgTable(
+  "mirror_derived_states",
+  {
+    ...keys(),
+    name: text("name").notNull(),
+    version: integer("version").notNull(),
+    refreshedThrough: timestamp("refreshed_through", { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ name: "mirror_derived_states_pkey", columns: [t.orgId, t.connectionId, t.name] }), connectionFk(t, "mirror_derived_states_connection_fk")],
 );

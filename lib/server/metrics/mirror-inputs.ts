@@ -3,6 +3,7 @@ import { queryRows, type Tx } from "@/db";
 import {
   HISTOGRAM_EDGES,
   INBOUND_PROVIDERS,
+  METRIC_DEFINITIONS,
   REPEAT_CONTACT_WINDOW_MS,
   UNANSWERED_AFTER_MS,
   type BusinessHours,
@@ -63,7 +64,7 @@ const monthAt = (scope: MirrorScope, index: unknown) => scope.months[Number(inde
 /** Epoch milliseconds as float8 (date_part: extract() would compute in numeric, several times slower per row). */
 const epochMs = (expr: SQL) => sql`(date_part('epoch', ${expr}) * 1000)`;
 
-const own = (alias: string, scope: MirrorScope) =>
+const own = (alias: string, scope: Pick<MirrorScope, "orgId" | "connectionId">) =>
   sql`${sql.raw(alias)}.org_id = ${scope.orgId} and ${sql.raw(alias)}.connection_id = ${scope.connectionId}`;
 
 const rates = (scope: MirrorScope) =>
@@ -283,9 +284,9 @@ export async function prepareLosses(tx: Tx, scope: MirrorScope, from: number | n
 }
 
 /**
- * Every inbound request of the records that matter, with its answer (definition: lib/metrics/inbound-requests.ts),
- * into the temporary table m_req (ot, oid, at, source, activity_id, answer_at, minutes, outcome, month).
- * With `from`, only records with a request or a loss from then on are looked at (all of their activities are).
+ * The SELECT that pairs each record's inbound requests with their answers (definition:
+ * lib/metrics/inbound-requests.ts): rows (org_id, connection_id, owner_type_id, owner_id, requested_at, source,
+ * activity_id, answered_at, first) for every record, or with `records` only for those in that table (ot, oid).
  *
  * Each record's events (lead creation 0, incoming contact 1, outgoing contact 2, completion by an employee 3) are
  * keyed by two int8s — the record (`type << 32 | id`) and the time (`ms × 4 + kind`) — so that one sort on cheap
@@ -293,60 +294,33 @@ export async function prepareLosses(tx: Tx, scope: MirrorScope, from: number | n
  * so far), then one per (record, answer number), where each request finds the next answer after it. A lead's
  * creation time comes with its incoming activities by a join, not a window.
  */
-export async function prepareRequests(
-  tx: Tx,
-  scope: MirrorScope,
-  options: { from: number | null; businessHours: BusinessHours | null },
-): Promise<void> {
-  const { from } = options;
+function requestPairsSelect(scope: Pick<MirrorScope, "orgId" | "connectionId">, records: string | null): SQL {
   const inbound = sql`a.direction = 1 and (a.type_id in (2, 4) or a.provider_id in (${sql.join(
     INBOUND_PROVIDERS.map((p) => sql`${p}`),
     sql`, `,
   )}))`;
   const recordKey = (ot: SQL, oid: SQL) => sql`((${ot})::int8 << 32 | (${oid})::int8)`;
   const timeKey = (t: SQL, kind: number | SQL) => sql`((date_part('epoch', ${t}) * 1000)::int8 * 4 + ${kind})`;
-  if (from !== null) {
-    // The records that matter, in a small table the planner drives index lookups from (owner index of activities).
-    await tx.execute(sql`
-      create temp table m_ent on commit drop as
-      select distinct ot, oid from (
-        select 1::int as ot, l.id as oid from mirror_leads l
-        where ${own("l", scope)} and l.date_create >= ${ts(from - 86_400_000)}
-        union all
-        select a.owner_type_id::int, a.owner_id from mirror_activities a
-        where ${own("a", scope)} and a.created >= ${ts(from - 86_400_000)} and a.owner_id is not null and ${inbound}
-        union all
-        select ot, id from m_lost
-        union all
-        select 1, lead_id from m_lost where lead_id is not null
-      ) e`);
-    await tx.execute(sql`analyze m_ent`);
-  }
-  const entJoin = (ot: SQL, oid: SQL) =>
-    from === null ? sql`` : sql`join m_ent on m_ent.ot = ${ot} and m_ent.oid = ${oid}`;
+  const only = (ot: SQL, oid: SQL) => (records === null ? sql`` : sql`join ${sql.raw(records)} m_ent on m_ent.ot = ${ot} and m_ent.oid = ${oid}`);
   const kindOf = sql`case when ${inbound} then 1 when a.direction = 2 then 2 end`;
   const DAY4 = (REPEAT_CONTACT_WINDOW_MS * 4).toString();
-  const horizon = sql`make_interval(secs => ${UNANSWERED_AFTER_MS / 1000})`;
-  const answeredInTime = sql`r.answer_at is not null and r.answer_at <= r.at + ${horizon} and r.answer_at <= ${ts(scope.now)}`;
-  const minutes = options.businessHours ? businessMinutesSql(options.businessHours, scope.timeZone) : sql`(date_part('epoch', r.answer_at) - date_part('epoch', r.at)) / 60`;
   const instant = (tk: SQL) => sql`to_timestamp(((${tk}) >> 2)::float8 / 1000)`;
-  await tx.execute(sql`
-    create temp table m_req on commit drop as
+  return sql`
     with ev as (
       select ${recordKey(sql`a.owner_type_id`, sql`a.owner_id`)} as ek, ${timeKey(sql`a.created`, kindOf)} as tk, a.id,
              case when a.owner_type_id = 1 and ${inbound} then l.date_create end as lead_at
-      from mirror_activities a ${entJoin(sql`a.owner_type_id`, sql`a.owner_id`)}
+      from mirror_activities a ${only(sql`a.owner_type_id`, sql`a.owner_id`)}
       left join mirror_leads l on ${own("l", scope)} and a.owner_type_id = 1 and l.id = a.owner_id
       where ${own("a", scope)} and a.owner_id is not null and a.owner_type_id is not null and a.created is not null
         and (a.direction = 2 or (${inbound}))
       union all
       select ${recordKey(sql`a.owner_type_id`, sql`a.owner_id`)}, ${timeKey(sql`a.last_updated`, 3)}, a.id, null
-      from mirror_activities a ${entJoin(sql`a.owner_type_id`, sql`a.owner_id`)}
+      from mirror_activities a ${only(sql`a.owner_type_id`, sql`a.owner_id`)}
       where ${own("a", scope)} and a.owner_id is not null and a.owner_type_id is not null and a.last_updated is not null
         and a.completed and a.status = 2
       union all
       select ${recordKey(sql`1`, sql`l.id`)}, ${timeKey(sql`l.date_create`, 0)}, l.id, null
-      from mirror_leads l ${entJoin(sql`1`, sql`l.id`)}
+      from mirror_leads l ${only(sql`1`, sql`l.id`)}
       where ${own("l", scope)} and l.date_create is not null
     ),
     back as (
@@ -363,22 +337,118 @@ export async function prepareRequests(
       from back
     ),
     r as (
-      select (ek >> 32)::int as ot, (ek & 4294967295)::int as oid, ${instant(sql`tk`)} as at, (tk & 3)::int as source,
-             case when tk & 3 = 1 then id end as activity_id,
-             case when answer_tk is not null then ${instant(sql`answer_tk`)} end as answer_at
-      from w
+      select ek, tk, id, answer_tk from w
       where tk & 3 = 0
          or (tk & 3 = 1
              and (out_tk is null or out_tk < tk - ${sql.raw(DAY4)})
              and (lead_at is null or abs(date_part('epoch', lead_at) * 1000 - (tk >> 2)) > ${REPEAT_CONTACT_WINDOW_MS}))
     )
-    select r.ot, r.oid, r.at, r.source, r.activity_id, r.answer_at,
+    select ${scope.orgId}::uuid as org_id, ${scope.connectionId}::uuid as connection_id,
+           (ek >> 32)::int2 as owner_type_id, (ek & 4294967295)::int as owner_id, ${instant(sql`tk`)} as requested_at,
+           (tk & 3)::int2 as source, case when tk & 3 = 1 then id end as activity_id,
+           case when answer_tk is not null then ${instant(sql`answer_tk`)} end as answered_at,
+           row_number() over (partition by ek order by tk) = 1 as first
+    from r`;
+}
+
+const PAIR_COLUMNS = sql.raw(`org_id, connection_id, owner_type_id, owner_id, requested_at, source, activity_id, answered_at, first`);
+/** Entries of mirror_changes are kept this long (more than any sync takes between its start and its recompute). */
+const CHANGES_KEPT = sql.raw(`interval '30 days'`);
+
+/**
+ * Brings mirror_request_pairs up to date with the mirror: rebuilt whole when it was never built or the response
+ * time definition's version changed, else only the records whose activities or lead were written (synced_at) or
+ * deleted / moved away (mirror_changes) since the last refresh. Serialised per connection by its state row.
+ *
+ * Rows become visible when their transaction commits, but carry the instant they were written: the next refresh
+ * starts from the start of the oldest transaction still running now, so a row committed later is never skipped.
+ */
+export async function refreshRequestPairs(tx: Tx, scope: Pick<MirrorScope, "orgId" | "connectionId">): Promise<{ rebuilt: boolean; records: number }> {
+  const name = "request_pairs";
+  const version = METRIC_DEFINITIONS.response_time.version;
+  const key = sql`org_id = ${scope.orgId} and connection_id = ${scope.connectionId}`;
+  await tx.execute(
+    sql`insert into mirror_derived_states (org_id, connection_id, name, version, refreshed_through)
+        values (${scope.orgId}, ${scope.connectionId}, ${name}, -1, '-infinity') on conflict do nothing`,
+  );
+  const [state] = await queryRows<{ version: number; through: string }>(
+    tx,
+    sql`select version, refreshed_through::text as through from mirror_derived_states where ${key} and name = ${name} for update`,
+  );
+  const [mark] = await queryRows<{ at: string }>(
+    tx,
+    sql`select least(clock_timestamp(), (select min(xact_start) from pg_stat_activity
+                                         where datname = current_database() and pid <> pg_backend_pid()))::text as at`,
+  );
+  const rebuild = Number(state.version) !== version;
+  let records = 0;
+  if (rebuild) {
+    await tx.execute(sql`delete from mirror_request_pairs where ${key}`);
+    await tx.execute(sql`insert into mirror_request_pairs (${PAIR_COLUMNS}) ${requestPairsSelect(scope, null)}`);
+  } else {
+    const since = sql`${state.through}::timestamptz`;
+    await tx.execute(sql`
+      create temp table m_dirty on commit drop as
+      select distinct ot, oid from (
+        select a.owner_type_id::int as ot, a.owner_id as oid from mirror_activities a
+        where ${own("a", scope)} and a.synced_at >= ${since} and a.owner_type_id is not null and a.owner_id is not null
+        union all
+        select 1, l.id from mirror_leads l where ${own("l", scope)} and l.synced_at >= ${since}
+        union all
+        select c.owner_type_id::int, c.owner_id from mirror_changes c
+        where ${own("c", scope)} and c.logged_at >= ${since} and c.owner_type_id is not null and c.owner_id is not null
+      ) d`);
+    [{ n: records }] = await queryRows<{ n: number }>(tx, sql`select count(*)::int as n from m_dirty`);
+    if (records > 0) {
+      await tx.execute(sql`analyze m_dirty`);
+      await tx.execute(sql`delete from mirror_request_pairs p using m_dirty d where ${own("p", scope)} and p.owner_type_id = d.ot and p.owner_id = d.oid`);
+      await tx.execute(sql`insert into mirror_request_pairs (${PAIR_COLUMNS}) ${requestPairsSelect(scope, "m_dirty")}`);
+    }
+    await tx.execute(sql`drop table m_dirty`);
+  }
+  await tx.execute(sql`delete from mirror_changes where ${key} and logged_at < ${mark.at}::timestamptz - ${CHANGES_KEPT}`);
+  await tx.execute(
+    sql`update mirror_derived_states set version = ${version}, refreshed_through = ${mark.at}::timestamptz where ${key} and name = ${name}`,
+  );
+  return { rebuilt: rebuild, records };
+}
+
+/**
+ * The inbound requests the recompute reads, from the refreshed mirror_request_pairs, into the temporary table
+ * m_req (ot, oid, at, source, activity_id, answer_at, first, minutes, outcome, month): every one, or with `from`
+ * those made from then on plus the first request of each record lost from then on (m_lost must exist: the
+ * organisational losses look at it).
+ */
+export async function prepareRequests(
+  tx: Tx,
+  scope: MirrorScope,
+  options: { from: number | null; businessHours: BusinessHours | null },
+): Promise<void> {
+  const { from } = options;
+  await refreshRequestPairs(tx, scope);
+  const horizon = sql`make_interval(secs => ${UNANSWERED_AFTER_MS / 1000})`;
+  const answeredInTime = sql`r.answer_at is not null and r.answer_at <= r.at + ${horizon} and r.answer_at <= ${ts(scope.now)}`;
+  const minutes = options.businessHours ? businessMinutesSql(options.businessHours, scope.timeZone) : sql`(date_part('epoch', r.answer_at) - date_part('epoch', r.at)) / 60`;
+  const columns = sql.raw(`p.owner_type_id::int as ot, p.owner_id as oid, p.requested_at as at, p.source::int as source,
+                           p.activity_id, p.answered_at as answer_at, p.first`);
+  const pairs =
+    from === null
+      ? sql`select ${columns} from mirror_request_pairs p where ${own("p", scope)}`
+      : sql`select ${columns} from mirror_request_pairs p where ${own("p", scope)} and p.requested_at >= ${ts(from)}
+            union all
+            select ${columns} from mirror_request_pairs p
+            join (select distinct ot, oid from (select ot, id as oid from m_lost union all select 1, lead_id from m_lost where lead_id is not null) x) x
+              on p.owner_type_id = x.ot and p.owner_id = x.oid
+            where ${own("p", scope)} and p.first and p.requested_at < ${ts(from)}`;
+  await tx.execute(sql`
+    create temp table m_req on commit drop as
+    select r.ot, r.oid, r.at, r.source, r.activity_id, r.answer_at, r.first,
            case when ${answeredInTime} then (${minutes})::float8 end as minutes,
            case when ${answeredInTime} then 'answered'
                 when r.at + ${horizon} <= ${ts(scope.now)} then 'unanswered'
                 else 'pending' end as outcome,
            ${monthIndex(sql`r.at`, scope)} as month
-    from r`);
+    from (${pairs}) r`);
   await tx.execute(sql`analyze m_req`);
 }
 
@@ -478,11 +548,8 @@ export async function loadLossMonths(tx: Tx, scope: MirrorScope, slaMinutes: num
   const rows = await queryRows<Record<string, unknown>>(
     tx,
     sql`
-    with first_req as (
-      select distinct on (ot, oid) ot, oid, outcome, minutes from m_req order by ot, oid, at
-    ),
-    slow as (
-      select ot, oid, (outcome = 'unanswered' or (outcome = 'answered' and minutes > ${slaMinutes})) as slow from first_req
+    with slow as (
+      select ot, oid, (outcome = 'unanswered' or (outcome = 'answered' and minutes > ${slaMinutes})) as slow from m_req where first
     )
     select ${monthIndex(sql`x.lost_at`, scope)} as month,
            count(*) filter (where x.ot = 1)::int as lost_leads,
@@ -564,9 +631,9 @@ export async function loadCurrencies(tx: Tx, scope: Pick<MirrorScope, "orgId" | 
 }
 
 /**
- * The earliest instant a sync's changes can move a metric: over the mirror rows written since `since`, the
- * earliest of their creation, close and update instants, less the 7 days within which an activity can answer an
- * earlier request. Later months follow from it (retention windows, LTV and forecasts only look back). Null when
+ * The earliest instant a sync's changes can move a metric: over the mirror rows written or deleted since `since`,
+ * the earliest of their creation, close and update instants, less the 7 days within which an activity can answer
+ * an earlier request. Later months follow from it (retention windows, LTV and forecasts only look back). Null when
  * nothing changed.
  */
 export async function findAffectedFrom(tx: Tx, scope: Pick<MirrorScope, "orgId" | "connectionId">, since: Date): Promise<number | null> {
@@ -574,11 +641,13 @@ export async function findAffectedFrom(tx: Tx, scope: Pick<MirrorScope, "orgId" 
   const [row] = await queryRows<{ at: number | null }>(
     tx,
     sql`select ${epochMs(sql`least(
-          (select min(least(l.date_create, l.date_closed, l.date_modify)) from mirror_leads l where ${own("l", scope as MirrorScope)} and l.synced_at >= ${s}),
-          (select min(least(d.date_create, d.moved_time, d.close_date::timestamptz, d.date_modify)) from mirror_deals d where ${own("d", scope as MirrorScope)} and d.synced_at >= ${s}),
-          (select min(least(a.created, a.last_updated)) - interval '7 days' from mirror_activities a where ${own("a", scope as MirrorScope)} and a.synced_at >= ${s}),
-          (select min(h.created_time) from mirror_deal_stage_history h where ${own("h", scope as MirrorScope)} and h.synced_at >= ${s}),
-          (select min(h.created_time) from mirror_lead_stage_history h where ${own("h", scope as MirrorScope)} and h.synced_at >= ${s}))`)} as at`,
+          (select min(least(l.date_create, l.date_closed, l.date_modify)) from mirror_leads l where ${own("l", scope)} and l.synced_at >= ${s}),
+          (select min(least(d.date_create, d.moved_time, d.close_date::timestamptz, d.date_modify)) from mirror_deals d where ${own("d", scope)} and d.synced_at >= ${s}),
+          (select min(least(a.created, a.last_updated)) - interval '7 days' from mirror_activities a where ${own("a", scope)} and a.synced_at >= ${s}),
+          (select min(h.created_time) from mirror_deal_stage_history h where ${own("h", scope)} and h.synced_at >= ${s}),
+          (select min(h.created_time) from mirror_lead_stage_history h where ${own("h", scope)} and h.synced_at >= ${s}),
+          (select min(c.occurred_at - case when c.entity = 'activity' then interval '7 days' else interval '0' end)
+           from mirror_changes c where ${own("c", scope)} and c.logged_at >= ${s}))`)} as at`,
   );
   return row?.at === null || row?.at === undefined ? null : Number(row.at);
 }

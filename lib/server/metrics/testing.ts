@@ -1,4 +1,5 @@
 import type { Db } from "@/db";
+import type { RequestActivity } from "@/lib/metrics";
 import {
   mirrorActivities,
   mirrorCurrencies,
@@ -164,4 +165,68 @@ export async function insertMirror(db: Db, key: MirrorKey, data: MirrorFixture):
     await db.insert(mirrorWorkflowTemplates).values(
       data.templates.map((t) => ({ ...key, id: t.id, autoExecute: t.autoExecute, modified: at(t.modified), moduleId: "crm", name: `Template ${t.id}` })),
     );
+}
+
+/** A small deterministic generator (mulberry32). */
+function rng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const MIN = 60_000;
+
+/**
+ * 120 random records (leads, deals, contacts) from 20 Feb 2024 on, with random activities of every kind: for the
+ * tests of the request pairing against its reference definition (lib/metrics/inbound-requests.ts).
+ */
+export function randomRequestRecords(seed: number, start = Date.parse("2024-02-20T00:00:00Z")) {
+  const r = rng(seed);
+  const leads: LeadFixture[] = [];
+  const activities: ActivityFixture[] = [];
+  let actId = 0;
+  const records: { ot: 1 | 2 | 3; id: number; leadAt: number | null; acts: RequestActivity[] }[] = [];
+  for (let i = 1; i <= 120; i++) {
+    const ot = (1 + Math.floor(r() * 3)) as 1 | 2 | 3;
+    const base = start + Math.floor(r() * 55 * 24 * 60) * MIN;
+    const leadAt = ot === 1 ? base : null;
+    if (ot === 1) leads.push({ id: i, created: new Date(base).toISOString() });
+    const acts: RequestActivity[] = [];
+    const count = Math.floor(r() * 6);
+    for (let k = 0; k < count; k++) {
+      const created = base + Math.floor((r() - 0.1) * 3 * 24 * 60) * MIN;
+      const kind = r();
+      const completed = r() < 0.5;
+      const status = completed ? (r() < 0.8 ? 2 : 3) : 1;
+      const lastUpdated = completed ? created + Math.floor(r() * 600) * MIN : created;
+      const a: RequestActivity =
+        kind < 0.3
+          ? { id: ++actId, created, lastUpdated, direction: 1, typeId: 2, providerId: "VOXIMPLANT_CALL", completed, status }
+          : kind < 0.45
+            ? { id: ++actId, created, lastUpdated, direction: 1, typeId: 6, providerId: r() < 0.5 ? "IMOPENLINES_SESSION" : "CRM_WEBFORM", completed, status }
+            : kind < 0.7
+              ? { id: ++actId, created, lastUpdated, direction: 2, typeId: 4, providerId: "CRM_EMAIL", completed, status }
+              : { id: ++actId, created, lastUpdated, direction: 0, typeId: 6, providerId: "CRM_TODO", completed, status };
+      acts.push(a);
+      activities.push({
+        id: a.id,
+        ownerType: ot,
+        ownerId: i,
+        created: new Date(a.created).toISOString(),
+        lastUpdated: new Date(a.lastUpdated!).toISOString(),
+        typeId: a.typeId,
+        providerId: a.providerId!,
+        direction: a.direction as 0 | 1 | 2,
+        completed: a.completed,
+        status: a.status as 1 | 2 | 3,
+      });
+    }
+    records.push({ ot, id: i, leadAt, acts });
+  }
+  return { leads, activities, records };
 }

@@ -519,14 +519,46 @@ export const mirrorRequestPairs = pgTable(
   ],
 );
 
-/** How far each derived table of a connection is refreshed: the definition version it was built with and the
- * instant up to which the mirror's changes are in it. */
+/**
+ * Closed deals as the metrics read them: the win or loss instant (the latest final entry of the stage history with
+ * semantic S or F, else CLOSEDATE at local midnight in the client's zone, MOVED_TIME, DATE_MODIFY), the first
+ * contact (the lead's creation, else the deal's), and what the amounts and losses need. Kept like
+ * `mirror_request_pairs`: refreshed for the deals whose row, stage history or lead changed, rebuilt when the rule's
+ * version or the client's time zone changes.
+ */
+export const mirrorDealOutcomes = pgTable(
+  "mirror_deal_outcomes",
+  {
+    ...keys(),
+    id: integer("id").notNull(),
+    companyId: integer("company_id"),
+    contactId: integer("contact_id"),
+    leadId: integer("lead_id"),
+    stageId: text("stage_id"),
+    opportunity: money("opportunity"),
+    currencyId: text("currency_id"),
+    wonAt: instant("won_at"),
+    lostAt: instant("lost_at"),
+    /** The lead's creation, else the deal's. */
+    firstAt: instant("first_at"),
+  },
+  (t) => [
+    ...mirrorKeys(t, "mirror_deal_outcomes"),
+    index("mirror_deal_outcomes_won_idx").on(t.orgId, t.connectionId, t.wonAt),
+    index("mirror_deal_outcomes_lost_idx").on(t.orgId, t.connectionId, t.lostAt),
+  ],
+);
+
+/**
+ * How far each derived table of a connection is refreshed: the version of its rule (with the settings it depends
+ * on, e.g. `3:Europe/Moscow`) it was built with, and the instant up to which the mirror's changes are in it.
+ */
 export const mirrorDerivedStates = pgTable(
   "mirror_derived_states",
   {
     ...keys(),
     name: text("name").notNull(),
-    version: integer("version").notNull(),
+    version: text("version").notNull(),
     refreshedThrough: timestamp("refreshed_through", { withTimezone: true }).notNull(),
   },
   (t) => [primaryKey({ name: "mirror_derived_states_pkey", columns: [t.orgId, t.connectionId, t.name] }), connectionFk(t, "mirror_derived_states_connection_fk")],

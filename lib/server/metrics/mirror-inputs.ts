@@ -74,57 +74,78 @@ const rates = (scope: MirrorScope) =>
 const currencyOf = (alias: string, scope: MirrorScope) => sql`upper(coalesce(nullif(${sql.raw(alias)}.currency_id, ''), ${scope.portalBase}))`;
 
 /**
- * The win and loss instants of deals: the latest final-stage entry of the stage history with semantic S (won) or
- * F (lost), from one pass over the portal's deal history (with `since`, only over the entries from then on: an
- * index range, enough to find every deal won or lost since).
+ * The rule behind mirror_deal_outcomes; bump it when the rule changes (the table is then rebuilt). The client's
+ * time zone enters the version: CLOSEDATE is a local date.
  */
-export async function prepareDealFinals(tx: Tx, scope: MirrorScope, since: number | null): Promise<void> {
-  await tx.execute(sql`
-    create temp table m_deal_final on commit drop as
-    select h.owner_id as id,
-           max(h.created_time) filter (where h.stage_semantic_id = 'S') as won_at,
-           max(h.created_time) filter (where h.stage_semantic_id = 'F') as lost_at
-    from mirror_deal_stage_history h
-    where ${own("h", scope)} and h.type_id = 3 and h.owner_id is not null ${since === null ? sql`` : sql`and h.created_time >= ${ts(since)}`}
-    group by h.owner_id`);
-  await tx.execute(sql`create index on m_deal_final (id)`);
-  await tx.execute(sql`analyze m_deal_final`);
-}
+const DEAL_OUTCOMES_VERSION = 1;
 
 /**
  * A deal's final instant when the history has none: CLOSEDATE (local midnight in the client's zone, not before the
  * deal's creation), then MOVED_TIME, then DATE_MODIFY.
  */
-const closeFallback = (scope: MirrorScope) =>
+const closeFallback = (scope: Pick<MirrorScope, "timeZone">) =>
   sql`coalesce(greatest((d.close_date::timestamp at time zone ${zoneLiteral(scope.timeZone)}), d.date_create), d.moved_time, d.date_modify, d.date_create)`;
 
-/** Whether the deal has no final entry of the given semantic anywhere in its history (then the fallback applies). */
-const noFinal = (scope: MirrorScope, semantic: "S" | "F") =>
-  sql`not exists (select 1 from mirror_deal_stage_history h where ${own("h", scope)} and h.owner_id = d.id and h.type_id = 3 and h.stage_semantic_id = ${semantic})`;
+/** The SELECT of mirror_deal_outcomes rows: every closed deal, or those in the table `records` (ot, oid). */
+function dealOutcomesSelect(scope: Pick<MirrorScope, "orgId" | "connectionId" | "timeZone">, records: string | null): SQL {
+  const only = (column: SQL) => (records === null ? sql`` : sql`join ${sql.raw(records)} m_ent on m_ent.ot = 2 and m_ent.oid = ${column}`);
+  return sql`
+    select ${scope.orgId}::uuid, ${scope.connectionId}::uuid, d.id, d.company_id, d.contact_id, d.lead_id, d.stage_id,
+           d.opportunity, d.currency_id,
+           case when d.stage_semantic_id = 'S' then coalesce(f.won_at, ${closeFallback(scope)}) end,
+           case when d.stage_semantic_id = 'F' then coalesce(f.lost_at, ${closeFallback(scope)}) end,
+           coalesce(l.date_create, d.date_create)
+    from mirror_deals d ${only(sql`d.id`)}
+    left join (
+      select h.owner_id as id,
+             max(h.created_time) filter (where h.stage_semantic_id = 'S') as won_at,
+             max(h.created_time) filter (where h.stage_semantic_id = 'F') as lost_at
+      from mirror_deal_stage_history h ${only(sql`h.owner_id`)}
+      where ${own("h", scope)} and h.type_id = 3 and h.owner_id is not null and h.stage_semantic_id in ('S', 'F')
+      group by h.owner_id
+    ) f on f.id = d.id
+    left join mirror_leads l on ${own("l", scope)} and l.id = d.lead_id
+    where ${own("d", scope)} and d.stage_semantic_id in ('S', 'F')`;
+}
 
 /**
- * The won deals into m_won (id, customer, won_at, amount, first_at): every one, or with `since` those won from
- * then on. Customers are numbers (companies positive, contacts negative, NaN for none); amounts in the client's
- * base currency (NaN without a rate); first contact = the lead's creation, else the deal's.
+ * Brings mirror_deal_outcomes up to date: the deals whose row, stage history or lead was written since the last
+ * refresh, or that were deleted; everything when the rule's version or the client's zone changed.
+ */
+export async function refreshDealOutcomes(tx: Tx, scope: Pick<MirrorScope, "orgId" | "connectionId" | "timeZone">) {
+  return refreshDerived(tx, scope, {
+    name: "deal_outcomes",
+    version: `${DEAL_OUTCOMES_VERSION}:${scope.timeZone}`,
+    table: "mirror_deal_outcomes",
+    columns: "org_id, connection_id, id, company_id, contact_id, lead_id, stage_id, opportunity, currency_id, won_at, lost_at, first_at",
+    matches: sql`t.id = m.oid and m.ot = 2`,
+    changed: (since) => sql`
+      select 2 as ot, d.id as oid from mirror_deals d where ${own("d", scope)} and d.synced_at >= ${since}
+      union all
+      select 2, h.owner_id from mirror_deal_stage_history h where ${own("h", scope)} and h.synced_at >= ${since} and h.owner_id is not null
+      union all
+      select 2, d.id from mirror_leads l join mirror_deals d on ${own("d", scope)} and d.lead_id = l.id
+      where ${own("l", scope)} and l.synced_at >= ${since}
+      union all
+      select 2, c.id from mirror_changes c where ${own("c", scope)} and c.logged_at >= ${since} and c.entity = 'deal'`,
+    select: (records) => dealOutcomesSelect(scope, records),
+  });
+}
+
+/**
+ * The won deals into m_won (id, customer, won_at, amount, first_at, company_id, contact_id): every one, or with
+ * `since` those won from then on. Customers are numbers (companies positive, contacts negative, NaN for none);
+ * amounts in the client's base currency (NaN without a rate). Reads the refreshed mirror_deal_outcomes.
  */
 export async function prepareWonDeals(tx: Tx, scope: MirrorScope, since: number | null): Promise<void> {
-  const select = (won: SQL) => sql`
-      select d.id, coalesce(d.company_id::float8, -d.contact_id::float8, 'NaN'::float8) as customer,
-             ${won} as won_at,
-             coalesce((d.opportunity * r.factor)::float8, 'NaN'::float8) as amount,
-             coalesce(l.date_create, d.date_create, ${won}) as first_at, d.company_id, d.contact_id
-      from mirror_deals d
-      left join m_deal_final f on f.id = d.id
-      left join ${rates(scope)} r on r.currency = ${currencyOf("d", scope)}
-      left join mirror_leads l on ${own("l", scope)} and l.id = d.lead_id
-      where ${own("d", scope)} and d.stage_semantic_id = 'S'`;
-  const body =
-    since === null
-      ? sql`${select(sql`coalesce(f.won_at, ${closeFallback(scope)})`)}`
-      : sql`${select(sql`f.won_at`)} and f.won_at is not null
-            union all
-            ${select(closeFallback(scope))} and f.won_at is null and ${closeFallback(scope)} >= ${ts(since)} and ${noFinal(scope, "S")}`;
-  await tx.execute(sql`create temp table m_won on commit drop as select * from (${body}) w where won_at is not null`);
+  await tx.execute(sql`
+    create temp table m_won on commit drop as
+    select o.id, coalesce(o.company_id::float8, -o.contact_id::float8, 'NaN'::float8) as customer, o.won_at,
+           coalesce((o.opportunity * r.factor)::float8, 'NaN'::float8) as amount,
+           coalesce(o.first_at, o.won_at) as first_at, o.company_id, o.contact_id
+    from mirror_deal_outcomes o
+    left join ${rates(scope)} r on r.currency = ${currencyOf("o", scope)}
+    where ${own("o", scope)} and o.won_at is not null ${since === null ? sql`` : sql`and o.won_at >= ${ts(since)}`}`);
 }
 
 /**
@@ -158,27 +179,18 @@ export async function loadWonDeals(tx: Tx): Promise<WonDealColumns> {
 
 /**
  * For the customers in m_won (loaded from `since` on), the instant of their first win when it came before
- * `since`: needed to tell new customers from returning ones. Looks only at those customers' deals (by index).
+ * `since`: needed to tell new customers from returning ones.
  */
 export async function loadEarlierFirstWins(tx: Tx, scope: MirrorScope, since: number): Promise<Map<number, number>> {
-  const won = sql`coalesce((select max(h.created_time) from mirror_deal_stage_history h
-                            where ${own("h", scope)} and h.owner_id = d.id and h.type_id = 3 and h.stage_semantic_id = 'S'),
-                           ${closeFallback(scope)})`;
   const rows = await queryRows<{ customer: number; first_ms: number }>(
     tx,
     sql`
-    with companies as (select distinct company_id as id from m_won where company_id is not null),
-         contacts as (select distinct contact_id as id from m_won where company_id is null and contact_id is not null),
-         older as (
-           select d.company_id::float8 as customer, ${won} as won_at
-           from mirror_deals d join companies c on c.id = d.company_id
-           where ${own("d", scope)} and d.stage_semantic_id = 'S' and d.date_create < ${ts(since)}
-           union all
-           select -d.contact_id::float8, ${won}
-           from mirror_deals d join contacts c on c.id = d.contact_id
-           where ${own("d", scope)} and d.stage_semantic_id = 'S' and d.company_id is null and d.date_create < ${ts(since)}
-         )
-    select customer, ${epochMs(sql`min(won_at)`)} as first_ms from older where won_at < ${ts(since)} group by customer`,
+    with customers as (select distinct customer from m_won where customer <> 'NaN'::float8)
+    select o.customer, ${epochMs(sql`min(o.won_at)`)} as first_ms
+    from (select coalesce(o.company_id::float8, -o.contact_id::float8) as customer, o.won_at from mirror_deal_outcomes o
+          where ${own("o", scope)} and o.won_at < ${ts(since)} and (o.company_id is not null or o.contact_id is not null)) o
+    join customers c on c.customer = o.customer
+    group by o.customer`,
   );
   return new Map(rows.map((r) => [Number(r.customer), Number(r.first_ms)]));
 }
@@ -257,23 +269,16 @@ export async function loadCreatedMonths(tx: Tx, scope: MirrorScope, from: number
 
 /**
  * Lost leads and deals with their loss instant: a lead's DATE_CLOSED (else MOVED_TIME, DATE_MODIFY), a deal's
- * latest failure entry in the stage history (else the close fallback). Kept in a temporary table for the loss and
- * response queries; only losses from `from` on when given.
+ * from mirror_deal_outcomes (refreshed first). Kept in a temporary table for the loss and response queries; only
+ * losses from `from` on when given.
  */
 export async function prepareLosses(tx: Tx, scope: MirrorScope, from: number | null): Promise<void> {
   const leadLost = sql`coalesce(l.date_closed, l.moved_time, l.date_modify, l.date_create)`;
-  const deal = (lost: SQL) => sql`
-    select 2, d.id, ${lost}, d.stage_id, (d.opportunity * r.factor)::float8, d.lead_id
-    from mirror_deals d
-    left join m_deal_final f on f.id = d.id
-    left join ${rates(scope)} r on r.currency = ${currencyOf("d", scope)}
-    where ${own("d", scope)} and d.stage_semantic_id = 'F'`;
-  const deals =
-    from === null
-      ? deal(sql`coalesce(f.lost_at, ${closeFallback(scope)})`)
-      : sql`${deal(sql`f.lost_at`)} and f.lost_at >= ${ts(from)}
-            union all
-            ${deal(closeFallback(scope))} and f.lost_at is null and ${closeFallback(scope)} >= ${ts(from)} and ${noFinal(scope, "F")}`;
+  const deals = sql`
+    select 2, o.id, o.lost_at, o.stage_id, (o.opportunity * r.factor)::float8, o.lead_id
+    from mirror_deal_outcomes o
+    left join ${rates(scope)} r on r.currency = ${currencyOf("o", scope)}
+    where ${own("o", scope)} and o.lost_at is not null ${from === null ? sql`` : sql`and o.lost_at >= ${ts(from)}`}`;
   await tx.execute(sql`
     create temp table m_lost on commit drop as
     select 1::int as ot, l.id, ${leadLost} as lost_at, l.status_id as stage, null::float8 as amount, null::int as lead_id
@@ -281,6 +286,7 @@ export async function prepareLosses(tx: Tx, scope: MirrorScope, from: number | n
     where ${own("l", scope)} and l.status_semantic_id = 'F' ${from === null ? sql`` : sql`and ${leadLost} >= ${ts(from)}`}
     union all
     ${deals}`);
+  await tx.execute(sql`analyze m_lost`);
 }
 
 /**
@@ -351,66 +357,90 @@ function requestPairsSelect(scope: Pick<MirrorScope, "orgId" | "connectionId">, 
     from r`;
 }
 
-const PAIR_COLUMNS = sql.raw(`org_id, connection_id, owner_type_id, owner_id, requested_at, source, activity_id, answered_at, first`);
 /** Entries of mirror_changes are kept this long (more than any sync takes between its start and its recompute). */
 const CHANGES_KEPT = sql.raw(`interval '30 days'`);
 
+interface DerivedTable {
+  /** Its name in mirror_derived_states. */
+  name: string;
+  /** The rule's version with the settings it depends on: another one rebuilds the table. */
+  version: string;
+  table: string;
+  columns: string;
+  /** Whether a row `t` belongs to the record `m` (ot, oid) of the changed set. */
+  matches: SQL;
+  /** The records (ot, oid) whose rows the mirror changes written since `since` can alter. */
+  changed: (since: SQL) => SQL;
+  /** The table's rows, of every record or of those in the named table (ot, oid). */
+  select: (records: string | null) => SQL;
+}
+
 /**
- * Brings mirror_request_pairs up to date with the mirror: rebuilt whole when it was never built or the response
- * time definition's version changed, else only the records whose activities or lead were written (synced_at) or
- * deleted / moved away (mirror_changes) since the last refresh. Serialised per connection by its state row.
+ * Brings a table derived from the mirror up to date: rebuilt whole when it was never built or its version
+ * changed, else only the records changed since the last refresh. Serialised per connection by its state row.
  *
  * Rows become visible when their transaction commits, but carry the instant they were written: the next refresh
  * starts from the start of the oldest transaction still running now, so a row committed later is never skipped.
  */
-export async function refreshRequestPairs(tx: Tx, scope: Pick<MirrorScope, "orgId" | "connectionId">): Promise<{ rebuilt: boolean; records: number }> {
-  const name = "request_pairs";
-  const version = METRIC_DEFINITIONS.response_time.version;
+async function refreshDerived(tx: Tx, scope: Pick<MirrorScope, "orgId" | "connectionId">, d: DerivedTable): Promise<{ rebuilt: boolean; records: number }> {
   const key = sql`org_id = ${scope.orgId} and connection_id = ${scope.connectionId}`;
+  const table = sql.raw(d.table);
+  const columns = sql.raw(d.columns);
   await tx.execute(
     sql`insert into mirror_derived_states (org_id, connection_id, name, version, refreshed_through)
-        values (${scope.orgId}, ${scope.connectionId}, ${name}, -1, '-infinity') on conflict do nothing`,
+        values (${scope.orgId}, ${scope.connectionId}, ${d.name}, '', '-infinity') on conflict do nothing`,
   );
-  const [state] = await queryRows<{ version: number; through: string }>(
+  const [state] = await queryRows<{ version: string; through: string }>(
     tx,
-    sql`select version, refreshed_through::text as through from mirror_derived_states where ${key} and name = ${name} for update`,
+    sql`select version, refreshed_through::text as through from mirror_derived_states where ${key} and name = ${d.name} for update`,
   );
   const [mark] = await queryRows<{ at: string }>(
     tx,
     sql`select least(clock_timestamp(), (select min(xact_start) from pg_stat_activity
                                          where datname = current_database() and pid <> pg_backend_pid()))::text as at`,
   );
-  const rebuild = Number(state.version) !== version;
+  const rebuild = state.version !== d.version;
   let records = 0;
   if (rebuild) {
-    await tx.execute(sql`delete from mirror_request_pairs where ${key}`);
-    await tx.execute(sql`insert into mirror_request_pairs (${PAIR_COLUMNS}) ${requestPairsSelect(scope, null)}`);
+    await tx.execute(sql`delete from ${table} where ${key}`);
+    await tx.execute(sql`insert into ${table} (${columns}) ${d.select(null)}`);
   } else {
-    const since = sql`${state.through}::timestamptz`;
-    await tx.execute(sql`
-      create temp table m_dirty on commit drop as
-      select distinct ot, oid from (
-        select a.owner_type_id::int as ot, a.owner_id as oid from mirror_activities a
-        where ${own("a", scope)} and a.synced_at >= ${since} and a.owner_type_id is not null and a.owner_id is not null
-        union all
-        select 1, l.id from mirror_leads l where ${own("l", scope)} and l.synced_at >= ${since}
-        union all
-        select c.owner_type_id::int, c.owner_id from mirror_changes c
-        where ${own("c", scope)} and c.logged_at >= ${since} and c.owner_type_id is not null and c.owner_id is not null
-      ) d`);
-    [{ n: records }] = await queryRows<{ n: number }>(tx, sql`select count(*)::int as n from m_dirty`);
+    await tx.execute(sql`create temp table m_changed on commit drop as select distinct ot, oid from (${d.changed(sql`${state.through}::timestamptz`)}) c`);
+    [{ n: records }] = await queryRows<{ n: number }>(tx, sql`select count(*)::int as n from m_changed`);
     if (records > 0) {
-      await tx.execute(sql`analyze m_dirty`);
-      await tx.execute(sql`delete from mirror_request_pairs p using m_dirty d where ${own("p", scope)} and p.owner_type_id = d.ot and p.owner_id = d.oid`);
-      await tx.execute(sql`insert into mirror_request_pairs (${PAIR_COLUMNS}) ${requestPairsSelect(scope, "m_dirty")}`);
+      await tx.execute(sql`analyze m_changed`);
+      await tx.execute(sql`delete from ${table} t using m_changed m where ${own("t", scope)} and ${d.matches}`);
+      await tx.execute(sql`insert into ${table} (${columns}) ${d.select("m_changed")}`);
     }
-    await tx.execute(sql`drop table m_dirty`);
+    await tx.execute(sql`drop table m_changed`);
   }
   await tx.execute(sql`delete from mirror_changes where ${key} and logged_at < ${mark.at}::timestamptz - ${CHANGES_KEPT}`);
-  await tx.execute(
-    sql`update mirror_derived_states set version = ${version}, refreshed_through = ${mark.at}::timestamptz where ${key} and name = ${name}`,
-  );
+  await tx.execute(sql`update mirror_derived_states set version = ${d.version}, refreshed_through = ${mark.at}::timestamptz where ${key} and name = ${d.name}`);
   return { rebuilt: rebuild, records };
+}
+
+/**
+ * Brings mirror_request_pairs up to date with the mirror: the records whose activities or lead were written
+ * (synced_at), deleted or moved away (mirror_changes) since the last refresh; everything when the response time
+ * definition's version changed.
+ */
+export async function refreshRequestPairs(tx: Tx, scope: Pick<MirrorScope, "orgId" | "connectionId">) {
+  return refreshDerived(tx, scope, {
+    name: "request_pairs",
+    version: String(METRIC_DEFINITIONS.response_time.version),
+    table: "mirror_request_pairs",
+    columns: "org_id, connection_id, owner_type_id, owner_id, requested_at, source, activity_id, answered_at, first",
+    matches: sql`t.owner_type_id = m.ot and t.owner_id = m.oid`,
+    changed: (since) => sql`
+      select a.owner_type_id::int as ot, a.owner_id as oid from mirror_activities a
+      where ${own("a", scope)} and a.synced_at >= ${since} and a.owner_type_id is not null and a.owner_id is not null
+      union all
+      select 1, l.id from mirror_leads l where ${own("l", scope)} and l.synced_at >= ${since}
+      union all
+      select c.owner_type_id::int, c.owner_id from mirror_changes c
+      where ${own("c", scope)} and c.logged_at >= ${since} and c.owner_type_id is not null and c.owner_id is not null`,
+    select: (records) => requestPairsSelect(scope, records),
+  });
 }
 
 /**

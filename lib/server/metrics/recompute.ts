@@ -52,7 +52,7 @@ import {
   loadResponseMonths,
   loadEarlierFirstWins,
   loadWonDeals,
-  prepareDealFinals,
+  refreshDealOutcomes,
   prepareWonDeals,
   prepareLosses,
   prepareRequests,
@@ -213,8 +213,8 @@ export async function recomputeClientMetrics(ctx: TenantContext, clientId: strin
     const since = partial
       ? Math.min(monthStart(fromMonth, zone) - settings.activityWindowDays * 86_400_000, monthStart(addMonths(fromMonth, -LTV_WINDOW_MONTHS), zone))
       : null;
-    await prepareDealFinals(tx, scope, since);
-    step("deal finals");
+    await refreshDealOutcomes(tx, scope);
+    step("deal outcomes");
     await prepareWonDeals(tx, scope, since);
     const won = await loadWonDeals(tx);
     const firstWonAt = since === null ? undefined : await loadEarlierFirstWins(tx, scope, since);

@@ -16,7 +16,7 @@ import {
 } from "@/lib/metrics";
 import { AppError } from "../errors";
 import { monthDate } from "../metrics/month-dates";
-import { loadEarlierFirstWins, loadWonDeals, prepareDealFinals, prepareLosses, prepareRequests, prepareWonDeals, type MirrorScope } from "../metrics/mirror-inputs";
+import { loadEarlierFirstWins, loadWonDeals, refreshDealOutcomes, prepareLosses, prepareRequests, prepareWonDeals, type MirrorScope } from "../metrics/mirror-inputs";
 import { businessHoursOf, currencyFactors, loadMetricSettings } from "../metrics/recompute";
 import type { TenantContext } from "../tenant";
 import { getClientInOrg } from "./clients";
@@ -167,7 +167,7 @@ type Ref = (type: RecordType, id: number, title: string | null) => RecordRef;
 const ms = (v: unknown) => (v === null || v === undefined ? null : new Date(Number(v)).toISOString());
 
 async function wonDealsList(tx: Tx, scope: MirrorScope, start: number, end: number, ref: Ref): Promise<DrilldownList> {
-  await prepareDealFinals(tx, scope, start);
+  await refreshDealOutcomes(tx, scope);
   await prepareWonDeals(tx, scope, start);
   const rows = await queryRows<Record<string, unknown>>(
     tx,
@@ -252,7 +252,7 @@ async function requestsList(tx: Tx, scope: MirrorScope, start: number, end: numb
 }
 
 async function lossesList(tx: Tx, scope: MirrorScope, start: number, end: number, ref: Ref): Promise<DrilldownList> {
-  await prepareDealFinals(tx, scope, start);
+  await refreshDealOutcomes(tx, scope);
   await prepareLosses(tx, scope, start);
   const rows = await queryRows<Record<string, unknown>>(
     tx,
@@ -279,7 +279,7 @@ async function lossesList(tx: Tx, scope: MirrorScope, start: number, end: number
 async function customerLists(tx: Tx, scope: MirrorScope, month: MonthKey, windowDays: number, ref: Ref): Promise<DrilldownList[]> {
   const { start } = monthBounds(month, scope.timeZone);
   const since = start - windowDays * 86_400_000;
-  await prepareDealFinals(tx, scope, since);
+  await refreshDealOutcomes(tx, scope);
   await prepareWonDeals(tx, scope, since);
   const wins = await loadWonDeals(tx);
   const firstWonAt = await loadEarlierFirstWins(tx, scope, since);

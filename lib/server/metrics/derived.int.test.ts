@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryRows, type Database } from "@/db";
 import { createTestDatabase, testDbKind } from "@/db/testing";
 import { makePortalConnection } from "@/lib/server/sync/testing";
-import { refreshRequestPairs } from "./mirror-inputs";
-import { insertMirror, randomRequestRecords, type MirrorKey } from "./testing";
+import { refreshDealOutcomes, refreshRequestPairs } from "./mirror-inputs";
+import { insertMirror, randomRequestRecords, type DealFixture, type HistoryFixture, type LeadFixture, type MirrorKey } from "./testing";
 
 /**
  * The kept request pairs: after any mix of mirror changes, the incremental refresh must leave exactly what a
@@ -28,7 +28,7 @@ describe(`request pairs stay equal to a rebuild (${testDbKind})`, () => {
   const refresh = (key: MirrorKey) => database.db.transaction((tx) => refreshRequestPairs(tx, key));
   /** What a rebuild makes now (the stored version is made stale, so the refresh rebuilds). */
   async function rebuilt(key: MirrorKey) {
-    await database.executeSql(`update mirror_derived_states set version = -1 where connection_id = '${key.connectionId}'`);
+    await database.executeSql(`update mirror_derived_states set version = 'stale' where connection_id = '${key.connectionId}'`);
     expect((await refresh(key)).rebuilt).toBe(true);
     return pairs(key);
   }
@@ -119,5 +119,94 @@ describe(`request pairs stay equal to a rebuild (${testDbKind})`, () => {
     const after = await pairs(key);
     expect(after.some((p) => p.activity_id === 50000)).toBe(true);
     expect(after).toEqual(await rebuilt(key));
+  });
+});
+
+/** Closed deals kept beside the mirror: the incremental refresh must leave what a rebuild makes. */
+describe(`deal outcomes stay equal to a rebuild (${testDbKind})`, () => {
+  let database: Database;
+  afterAll(() => database.close());
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+
+  const ZONE = "Asia/Vladivostok";
+  const outcomes = (key: MirrorKey) =>
+    queryRows<Record<string, unknown>>(
+      database.db,
+      sql`select id, company_id, contact_id, lead_id, stage_id, opportunity::text, currency_id, won_at::text, lost_at::text, first_at::text
+          from mirror_deal_outcomes where org_id = ${key.orgId} and connection_id = ${key.connectionId} order by id`,
+    );
+  const refresh = (key: MirrorKey, timeZone = ZONE) => database.db.transaction((tx) => refreshDealOutcomes(tx, { ...key, timeZone }));
+
+  function mirror() {
+    const leads: LeadFixture[] = [];
+    const deals: DealFixture[] = [];
+    const history: HistoryFixture[] = [];
+    for (let i = 1; i <= 60; i++) {
+      const created = Date.parse("2024-01-10T08:00:00Z") + i * 86_400_000;
+      const semantic = (["S", "F", "P"] as const)[i % 3];
+      if (i % 4 === 0) leads.push({ id: i, created: new Date(created - 3 * 86_400_000).toISOString() });
+      deals.push({
+        id: i,
+        created: new Date(created).toISOString(),
+        semantic,
+        amount: 1000 + i,
+        currency: i % 5 === 0 ? "USD" : "RUB",
+        leadId: i % 4 === 0 ? i : null,
+        companyId: i % 2 === 0 ? 100 + (i % 7) : null,
+        contactId: i % 2 === 1 ? 200 + (i % 5) : null,
+        // Deals without a final history entry fall back to CLOSEDATE, a local date.
+        closeDate: new Date(created + 10 * 86_400_000).toISOString().slice(0, 10),
+      });
+      history.push({ id: i * 10, ownerId: i, created: new Date(created).toISOString(), typeId: 1, semantic: "P" });
+      if (semantic !== "P" && i % 6 !== 0) history.push({ id: i * 10 + 1, ownerId: i, created: new Date(created + 5 * 86_400_000).toISOString(), typeId: 3, semantic });
+    }
+    return { leads, deals, dealHistory: history };
+  }
+
+  it("refreshes the deals whose row, history or lead changed, and those deleted", async () => {
+    const key = await makePortalConnection(database.db);
+    await insertMirror(database.db, key, mirror());
+    expect((await refresh(key)).rebuilt).toBe(true);
+    const before = await outcomes(key);
+    expect(before.length).toBe(40);
+    expect(await refresh(key)).toEqual({ rebuilt: false, records: 0 });
+
+    const c = `connection_id = '${key.connectionId}'`;
+    // A deal reopened, one won now, a later final entry, a lead re-dated, a deal deleted.
+    await database.executeSql(`update mirror_deals set stage_semantic_id = 'P', stage_id = 'NEW', synced_at = clock_timestamp() where ${c} and id = 3`);
+    await database.executeSql(`update mirror_deals set stage_semantic_id = 'S', stage_id = 'WON', synced_at = clock_timestamp() where ${c} and id = 5`);
+    await insertMirror(database.db, key, {
+      dealHistory: [
+        { id: 9001, ownerId: 5, created: "2024-03-01T09:00:00Z", typeId: 3, semantic: "S" },
+        { id: 9002, ownerId: 7, created: "2024-03-02T09:00:00Z", typeId: 3, semantic: "S" },
+      ],
+    });
+    await database.executeSql(`update mirror_leads set date_create = date_create - interval '1 day', synced_at = clock_timestamp() where ${c} and id = 8`);
+    await database.executeSql(`delete from mirror_deals where ${c} and id = 10`);
+
+    const refreshed = await refresh(key);
+    expect(refreshed).toEqual({ rebuilt: false, records: 5 });
+    const after = await outcomes(key);
+    expect(after).not.toEqual(before);
+    expect(after.find((o) => o.id === 5)?.won_at).toMatch(/^2024-03-01/);
+    expect(after.some((o) => o.id === 10 || o.id === 3)).toBe(false);
+
+    await database.executeSql(`update mirror_derived_states set version = 'stale' where ${c}`);
+    expect((await refresh(key)).rebuilt).toBe(true);
+    expect(await outcomes(key)).toEqual(after);
+  });
+
+  it("rebuilds when the client's time zone changes (CLOSEDATE is a local date)", async () => {
+    const key = await makePortalConnection(database.db);
+    await insertMirror(database.db, key, mirror());
+    await refresh(key);
+    const east = await outcomes(key);
+    expect((await refresh(key, "America/Los_Angeles")).rebuilt).toBe(true);
+    const west = await outcomes(key);
+    const fallback = (rows: Record<string, unknown>[]) => rows.find((o) => o.id === 6)!;
+    expect(fallback(west).won_at).toEqual(expect.any(String));
+    expect(fallback(west).won_at).not.toEqual(fallback(east).won_at);
   });
 });

@@ -122,9 +122,10 @@ async function build(baseUrl: string, scale: number) {
       select 3, id, moved_time, stage_id, stage_semantic_id from mirror_deals where org_id = '${o}' and stage_semantic_id <> 'P'
     ) h`);
   // Activities: 40 % on leads, 50 % on deals, 10 % on contacts; a quarter inbound requests (calls, e-mails,
-  // chats, forms), 30 % outgoing, the rest to-dos; 70 % completed, a tenth of those by automation.
+  // chats, forms), 30 % outgoing, the rest to-dos; 70 % completed, a tenth of those by automation. IDs grow with
+  // the creation time, as Bitrix24 assigns them.
   await run(`insert into mirror_activities (org_id, connection_id, id, owner_type_id, owner_id, type_id, provider_id, direction, created, last_updated, completed, status)
-    select '${o}', '${c}', g, ot, oid, type_id, provider, direction, created,
+    select '${o}', '${c}', row_number() over (order by created, g), ot, oid, type_id, provider, direction, created,
            case when done then created + interval '1 minute' * (1 + random() * 600) else created end, done,
            case when not done then 1 when random() < 0.1 then 3 else 2 end
     from (

@@ -221,6 +221,11 @@ export interface CreatedMonthRow {
 export async function loadCreatedMonths(tx: Tx, scope: MirrorScope, from: number | null): Promise<CreatedMonthRow[]> {
   const leadRange = from === null ? sql`true` : sql`l.date_create >= ${ts(from)}`;
   const dealRange = from === null ? sql`true` : sql`d.date_create >= ${ts(from)}`;
+  // The whole history: one pass over the won deals; a few months: their leads' deals by index.
+  const leadWon =
+    from === null
+      ? sql`count(w.lead_id)`
+      : sql`count(*) filter (where exists (select 1 from mirror_deals d where ${own("d", scope)} and d.lead_id = l.id and d.stage_semantic_id = 'S'))`;
   const rows = await queryRows<Record<string, unknown>>(
     tx,
     sql`
@@ -231,10 +236,10 @@ export async function loadCreatedMonths(tx: Tx, scope: MirrorScope, from: number
     leads as (
       select ${monthIndex(sql`l.date_create`, scope)} as month,
              count(*)::int as leads,
-             count(w.lead_id)::int as leads_won,
+             ${leadWon}::int as leads_won,
              count(*) filter (where l.source_id = 'WEBFORM')::int as webform,
              count(*) filter (where l.assigned_by_id is not null and l.created_by_id is distinct from l.assigned_by_id)::int as routed
-      from mirror_leads l left join won_leads w on w.lead_id = l.id
+      from mirror_leads l ${from === null ? sql`left join won_leads w on w.lead_id = l.id` : sql``}
       where ${own("l", scope)} and l.date_create is not null and ${leadRange}
       group by 1
     ),
@@ -404,6 +409,8 @@ async function refreshDerived(tx: Tx, scope: Pick<MirrorScope, "orgId" | "connec
   if (rebuild) {
     await tx.execute(sql`delete from ${table} where ${key}`);
     await tx.execute(sql`insert into ${table} (${columns}) ${d.select(null)}`);
+    // The planner needs the new table's statistics now, not when autovacuum comes by.
+    await tx.execute(sql`analyze ${table}`);
   } else {
     await tx.execute(sql`create temp table m_changed on commit drop as select distinct ot, oid from (${d.changed(sql`${state.through}::timestamptz`)}) c`);
     [{ n: records }] = await queryRows<{ n: number }>(tx, sql`select count(*)::int as n from m_changed`);

@@ -7,7 +7,7 @@
  * peak RSS; then checks the mirror against the portal's own data (per-entity digests). The last line is all the
  * figures as one JSON object.
  *
- *   npm run bench:sync [-- --sizes 10000,100000 --profile healthy --keep-operating-limit --heap-mb 192]
+ *   npm run bench:sync [-- --sizes 10000,100000 --profile healthy --keep-operating-limit --heap-mb 192 --trace-memory 10]
  *
  * The sync runs in a child process so that its peak RSS is its own (the emulator holding a million deals lives in
  * this one). The operating-time limit is off, in the emulator and in the sync's limiter alike, unless
@@ -31,6 +31,11 @@ const PAGE_ROWS = 2500;
 const HEAP_MB = Number(arg("heap-mb") ?? 192);
 /** An operating-time budget no sync reaches: the limit switched off, in the emulator and in our limiter alike. */
 const OFF_OPERATING_LIMIT = 1e12;
+/**
+ * --trace-memory <seconds>: the sync process prints its memory figures to stderr that often (RSS, the V8 heap,
+ * memory outside it), to tell which of them grows with the portal.
+ */
+const TRACE_MEMORY_SECONDS = Number(arg("trace-memory") ?? 0);
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -52,6 +57,44 @@ interface ChildResult {
   peakRssBytes: number;
 }
 
+/** A field of /proc/self/status in bytes (Linux), or null elsewhere. */
+function procStatusBytes(field: string): number | null {
+  try {
+    const status = fs.readFileSync("/proc/self/status", "utf8");
+    const kb = new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status)?.[1];
+    return kb === undefined ? null : Number(kb) * 1024;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The peak RSS of this process: the kernel's high-water mark of its own address space (VmHWM), not getrusage's
+ * maxRSS. On Linux a spawned process is forked from its parent, and exec carries the forked copy's high-water mark
+ * into ru_maxrss: a sync process spawned by a bench holding a 1 M-deal emulator (≈600 MB of typed arrays outside
+ * the V8 heap) reported 621 MB before syncing a row, while its own RSS was 195 MB. maxRSS only where /proc is absent.
+ */
+function peakRssBytes(): number {
+  return procStatusBytes("VmHWM") ?? process.resourceUsage().maxRSS * 1024;
+}
+
+/** One line of memory figures (MB) of this process, for --trace-memory. */
+function memoryLine(t0: number): string {
+  const m = process.memoryUsage();
+  const f = (bytes: number | null) => (bytes === null ? "?" : String(mb(bytes)));
+  return [
+    `[sync memory] t=${Math.round((performance.now() - t0) / 1000)}s`,
+    `rss=${f(m.rss)}`,
+    // The private memory (V8 heap, buffers, native allocations); the rest of the RSS is mapped code.
+    `anon=${f(procStatusBytes("RssAnon"))}`,
+    `heapTotal=${f(m.heapTotal)}`,
+    `heapUsed=${f(m.heapUsed)}`,
+    `external=${f(m.external)}`,
+    `arrayBuffers=${f(m.arrayBuffers)}`,
+    `peak=${f(peakRssBytes())}`,
+  ].join(" ");
+}
+
 /** The sync itself, in its own process. */
 async function runChild(input: ChildInput): Promise<void> {
   const { openDatabase } = await import("@/db/client");
@@ -64,9 +107,15 @@ async function runChild(input: ChildInput): Promise<void> {
   const beat = setInterval(() => void renewLease(database.db, run, holder).catch(() => {}), (leaseSeconds() * 1000) / 4);
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
+  const trace =
+    TRACE_MEMORY_SECONDS > 0
+      ? setInterval(() => process.stderr.write(`${memoryLine(t0)}\n`), TRACE_MEMORY_SECONDS * 1000)
+      : undefined;
   const outcome = await syncPortal({ database, run, signal: new AbortController().signal, holder });
   const wallSeconds = (performance.now() - t0) / 1000;
   clearInterval(beat);
+  clearInterval(trace);
+  if (trace) process.stderr.write(`${memoryLine(t0)}\n`);
   await finishRun(database.db, run, holder, outcome);
   await database.close();
   const cpu = process.cpuUsage(cpu0);
@@ -74,8 +123,8 @@ async function runChild(input: ChildInput): Promise<void> {
     outcome,
     wallSeconds,
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
-    // The process's peak, in kilobytes: sampling could miss short peaks.
-    peakRssBytes: process.resourceUsage().maxRSS * 1024,
+    // The kernel's high-water mark: sampling could miss short peaks.
+    peakRssBytes: peakRssBytes(),
   };
   process.stdout.write(`\n${JSON.stringify(result)}\n`);
 }
@@ -83,7 +132,9 @@ async function runChild(input: ChildInput): Promise<void> {
 function spawnChild(input: ChildInput, env: NodeJS.ProcessEnv): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
     const heap = [`--max-old-space-size=${HEAP_MB}`];
-    const child = spawn(process.execPath, [...heap, "--import", "tsx", path.join("scripts", "bench-sync.ts"), "--child", JSON.stringify(input)], {
+    const trace = TRACE_MEMORY_SECONDS > 0 ? ["--trace-memory", String(TRACE_MEMORY_SECONDS)] : [];
+    const script = [path.join("scripts", "bench-sync.ts"), "--child", JSON.stringify(input), ...trace];
+    const child = spawn(process.execPath, [...heap, "--import", "tsx", ...script], {
       cwd: process.cwd(),
       env,
       stdio: ["ignore", "pipe", "inherit"],

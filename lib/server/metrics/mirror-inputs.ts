@@ -217,15 +217,19 @@ export interface CreatedMonthRow {
   dealsWon: number;
 }
 
-/** Leads and deals created per local month, with their cohorts. */
-export async function loadCreatedMonths(tx: Tx, scope: MirrorScope, from: number | null): Promise<CreatedMonthRow[]> {
+/**
+ * Leads and deals created per local month, with their cohorts: from `from` on (every month when null), the lead
+ * cohorts only from `cohortsFrom` on (earlier months are read for their counts alone).
+ */
+export async function loadCreatedMonths(tx: Tx, scope: MirrorScope, from: number | null, cohortsFrom: number | null = from): Promise<CreatedMonthRow[]> {
   const leadRange = from === null ? sql`true` : sql`l.date_create >= ${ts(from)}`;
   const dealRange = from === null ? sql`true` : sql`d.date_create >= ${ts(from)}`;
   // The whole history: one pass over the won deals; a few months: their leads' deals by index.
   const leadWon =
     from === null
       ? sql`count(w.lead_id)`
-      : sql`count(*) filter (where exists (select 1 from mirror_deals d where ${own("d", scope)} and d.lead_id = l.id and d.stage_semantic_id = 'S'))`;
+      : sql`count(*) filter (where l.date_create >= ${ts(cohortsFrom ?? from)}
+                                 and exists (select 1 from mirror_deals d where ${own("d", scope)} and d.lead_id = l.id and d.stage_semantic_id = 'S'))`;
   const rows = await queryRows<Record<string, unknown>>(
     tx,
     sql`
@@ -279,6 +283,9 @@ export async function loadCreatedMonths(tx: Tx, scope: MirrorScope, from: number
  */
 export async function prepareLosses(tx: Tx, scope: MirrorScope, from: number | null): Promise<void> {
   const leadLost = sql`coalesce(l.date_closed, l.moved_time, l.date_modify, l.date_create)`;
+  // The same test as `leadLost >= from`, spelt so that the (status semantic, date closed) index serves it.
+  const leadLostSince = (at: number) =>
+    sql`(l.date_closed >= ${ts(at)} or (l.date_closed is null and coalesce(l.moved_time, l.date_modify, l.date_create) >= ${ts(at)}))`;
   const deals = sql`
     select 2, o.id, o.lost_at, o.stage_id, (o.opportunity * r.factor)::float8, o.lead_id
     from mirror_deal_outcomes o
@@ -288,7 +295,7 @@ export async function prepareLosses(tx: Tx, scope: MirrorScope, from: number | n
     create temp table m_lost on commit drop as
     select 1::int as ot, l.id, ${leadLost} as lost_at, l.status_id as stage, null::float8 as amount, null::int as lead_id
     from mirror_leads l
-    where ${own("l", scope)} and l.status_semantic_id = 'F' ${from === null ? sql`` : sql`and ${leadLost} >= ${ts(from)}`}
+    where ${own("l", scope)} and l.status_semantic_id = 'F' ${from === null ? sql`` : sql`and ${leadLostSince(from)}`}
     union all
     ${deals}`);
   await tx.execute(sql`analyze m_lost`);

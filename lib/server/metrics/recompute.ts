@@ -221,7 +221,7 @@ export async function recomputeClientMetrics(ctx: TenantContext, clientId: strin
     const priorFlows = partial ? await loadPriorFlows(tx, ctx.orgId, clientId, addMonths(fromMonth, -LTV_WINDOW_MONTHS), fromMonth) : undefined;
     step("won deals");
     const createdFrom = partial ? monthStart(addMonths(fromMonth, -3), zone) : null;
-    const created = new Map<MonthKey, HistoryCreatedMonth>((await loadCreatedMonths(tx, scope, createdFrom)).map((r) => [r.month, r]));
+    const created = new Map<MonthKey, HistoryCreatedMonth>((await loadCreatedMonths(tx, scope, createdFrom, rangeStart)).map((r) => [r.month, r]));
     step("created months");
     await prepareLosses(tx, scope, rangeStart);
     step("losses");

@@ -458,16 +458,16 @@ export async function refreshRequestPairs(tx: Tx, scope: Pick<MirrorScope, "orgI
 }
 
 /**
- * The inbound requests the recompute reads, from the refreshed mirror_request_pairs, into the temporary table
- * m_req (ot, oid, at, source, activity_id, answer_at, first, minutes, outcome, month): every one, or with `from`
- * those made from then on plus the first request of each record lost from then on (m_lost must exist: the
- * organisational losses look at it).
+ * The inbound requests the recompute reads, from the refreshed mirror_request_pairs, as a relation with the
+ * columns (ot, oid, at, source, activity_id, answer_at, first, minutes, outcome, month): every one (a subquery), or
+ * with `from` those made from then on plus the first request of each record lost from then on (the temporary
+ * table m_req; m_lost must exist: the organisational losses look at it).
  */
 export async function prepareRequests(
   tx: Tx,
   scope: MirrorScope,
   options: { from: number | null; businessHours: BusinessHours | null },
-): Promise<void> {
+): Promise<SQL> {
   const { from } = options;
   await refreshRequestPairs(tx, scope);
   const horizon = sql`make_interval(secs => ${UNANSWERED_AFTER_MS / 1000})`;
@@ -484,16 +484,19 @@ export async function prepareRequests(
             join (select distinct ot, oid from (select ot, id as oid from m_lost union all select 1, lead_id from m_lost where lead_id is not null) x) x
               on p.owner_type_id = x.ot and p.owner_id = x.oid
             where ${own("p", scope)} and p.first and p.requested_at < ${ts(from)}`;
-  await tx.execute(sql`
-    create temp table m_req on commit drop as
+  const requests = sql`
     select r.ot, r.oid, r.at, r.source, r.activity_id, r.answer_at, r.first,
            case when ${answeredInTime} then (${minutes})::float8 end as minutes,
            case when ${answeredInTime} then 'answered'
                 when r.at + ${horizon} <= ${ts(scope.now)} then 'unanswered'
                 else 'pending' end as outcome,
            ${monthIndex(sql`r.at`, scope)} as month
-    from (${pairs}) r`);
+    from (${pairs}) r`;
+  // Every request: read straight from the kept pairs (a copy of them all would cost more than the queries).
+  if (from === null) return sql`(${requests})`;
+  await tx.execute(sql`create temp table m_req on commit drop as ${requests}`);
   await tx.execute(sql`analyze m_req`);
+  return sql`m_req`;
 }
 
 /**
@@ -529,7 +532,7 @@ export interface ResponseMonthRow {
  * Per local month of the request: counts, Σ minutes, exact median and p90 (percentile_cont) and the histogram,
  * in one pass (grouping sets: per month, and per month and bucket).
  */
-export async function loadResponseMonths(tx: Tx, scope: MirrorScope, slaMinutes: number, fromMonth: string | null): Promise<ResponseMonthRow[]> {
+export async function loadResponseMonths(tx: Tx, scope: MirrorScope, requests: SQL, slaMinutes: number, fromMonth: string | null): Promise<ResponseMonthRow[]> {
   const fromIndex = fromMonth === null ? 0 : Math.max(0, scope.months.indexOf(fromMonth));
   const rows = await queryRows<Record<string, unknown>>(
     tx,
@@ -544,7 +547,7 @@ export async function loadResponseMonths(tx: Tx, scope: MirrorScope, slaMinutes:
               count(*) filter (where minutes <= ${slaMinutes})::int as within_sla
        from (select month, outcome, minutes,
                     width_bucket(minutes, ${floats(HISTOGRAM_EDGES)}) as bucket
-             from m_req where month >= ${fromIndex}) q
+             from ${requests} r where month >= ${fromIndex}) q
        group by grouping sets ((month), (month, bucket))`,
   );
   const empty = () => new Array<number>(HISTOGRAM_EDGES.length + 1).fill(0);
@@ -587,13 +590,13 @@ export interface LossMonthRow {
  * Losses per local month. A loss is organisational when its stage is in the client's list, or when the record's
  * first request (a deal without its own request: its lead's) was not answered within the SLA.
  */
-export async function loadLossMonths(tx: Tx, scope: MirrorScope, slaMinutes: number, orgStages: string[]): Promise<LossMonthRow[]> {
+export async function loadLossMonths(tx: Tx, scope: MirrorScope, requests: SQL, slaMinutes: number, orgStages: string[]): Promise<LossMonthRow[]> {
   const stages = `{${orgStages.map((s) => `"${s.replace(/["\\]/g, "")}"`).join(",")}}`;
   const rows = await queryRows<Record<string, unknown>>(
     tx,
     sql`
     with slow as (
-      select ot, oid, (outcome = 'unanswered' or (outcome = 'answered' and minutes > ${slaMinutes})) as slow from m_req where first
+      select ot, oid, (outcome = 'unanswered' or (outcome = 'answered' and minutes > ${slaMinutes})) as slow from ${requests} r where first
     )
     select ${monthIndex(sql`x.lost_at`, scope)} as month,
            count(*) filter (where x.ot = 1)::int as lost_leads,

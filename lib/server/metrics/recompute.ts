@@ -225,11 +225,11 @@ export async function recomputeClientMetrics(ctx: TenantContext, clientId: strin
     step("created months");
     await prepareLosses(tx, scope, rangeStart);
     step("losses");
-    await prepareRequests(tx, scope, { from: rangeStart, businessHours: businessHoursOf(settings.businessHours) });
+    const requests = await prepareRequests(tx, scope, { from: rangeStart, businessHours: businessHoursOf(settings.businessHours) });
     step("requests");
-    const responses = new Map<MonthKey, ResponseSummary>((await loadResponseMonths(tx, scope, settings.slaMinutes, partial ? fromMonth : null)).map((r) => [r.month, r]));
+    const responses = new Map<MonthKey, ResponseSummary>((await loadResponseMonths(tx, scope, requests, settings.slaMinutes, partial ? fromMonth : null)).map((r) => [r.month, r]));
     step("response months");
-    const losses = new Map<MonthKey, HistoryLossMonth>((await loadLossMonths(tx, scope, settings.slaMinutes, settings.orgLossStages)).map((r) => [r.month, r]));
+    const losses = new Map<MonthKey, HistoryLossMonth>((await loadLossMonths(tx, scope, requests, settings.slaMinutes, settings.orgLossStages)).map((r) => [r.month, r]));
     step("loss months");
     const evidence = new Map<MonthKey, HistoryActivityEvidence>((await loadActivityEvidence(tx, scope, rangeStart)).map((r) => [r.month, r]));
     const autostart = await loadAutostartTemplates(tx, scope);

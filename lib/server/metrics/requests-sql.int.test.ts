@@ -49,8 +49,8 @@ describe(`inbound requests in SQL match the reference definition (${testDbKind})
     const scope: MirrorScope = { ...key, timeZone: ZONE, factors: [], portalBase: "RUB", rangeStart: null, now: NOW, months: grid.months, bounds: grid.boundaries };
     const rows = await database.db.transaction(async (tx) => {
       await tx.execute(sql`create temp table m_lost (ot int, id int, lead_id int) on commit drop`);
-      await prepareRequests(tx, scope, { from: null, businessHours: hours });
-      return loadResponseMonths(tx, scope, 15, null);
+      const requests = await prepareRequests(tx, scope, { from: null, businessHours: hours });
+      return loadResponseMonths(tx, scope, requests, 15, null);
     });
 
     expect(rows.map((r) => r.month).sort()).toEqual([...byMonth.keys()].sort());

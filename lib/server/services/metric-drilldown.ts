@@ -220,13 +220,13 @@ async function leadsCreatedList(tx: Tx, scope: MirrorScope, start: number, end: 
 
 async function requestsList(tx: Tx, scope: MirrorScope, start: number, end: number, hours: ReturnType<typeof businessHoursOf>, ref: Ref): Promise<DrilldownList> {
   await tx.execute(sql`create temp table m_lost (ot int, id int, lead_id int, lost_at timestamptz, stage text, amount float8) on commit drop`);
-  await prepareRequests(tx, scope, { from: start, businessHours: hours });
+  const requests = await prepareRequests(tx, scope, { from: start, businessHours: hours });
   const rows = await queryRows<Record<string, unknown>>(
     tx,
     sql`select r.ot, r.oid, r.source, r.activity_id, r.minutes, r.outcome,
                (date_part('epoch', r.at) * 1000) as at_ms, (date_part('epoch', r.answer_at) * 1000) as answer_ms,
                coalesce(l.title, d.title, c.name, co.title) as title, count(*) over () as total
-        from m_req r
+        from ${requests} r
         left join mirror_leads l on r.ot = 1 and l.org_id = ${scope.orgId} and l.connection_id = ${scope.connectionId} and l.id = r.oid
         left join mirror_deals d on r.ot = 2 and d.org_id = ${scope.orgId} and d.connection_id = ${scope.connectionId} and d.id = r.oid
         left join mirror_contacts c on r.ot = 3 and c.org_id = ${scope.orgId} and c.connection_id = ${scope.connectionId} and c.id = r.oid

@@ -224,12 +224,15 @@ export interface CreatedMonthRow {
 export async function loadCreatedMonths(tx: Tx, scope: MirrorScope, from: number | null, cohortsFrom: number | null = from): Promise<CreatedMonthRow[]> {
   const leadRange = from === null ? sql`true` : sql`l.date_create >= ${ts(from)}`;
   const dealRange = from === null ? sql`true` : sql`d.date_create >= ${ts(from)}`;
-  // The whole history: one pass over the won deals; a few months: their leads' deals by index.
-  const leadWon =
+  // The whole history: one pass over the won deals; a few months: each lead's deals by index (a lateral probe, so
+  // that the planner does not hash every won deal for a few thousand leads).
+  const leadWon = from === null ? sql`count(w.lead_id)` : sql`count(w.won)`;
+  const wonJoin =
     from === null
-      ? sql`count(w.lead_id)`
-      : sql`count(*) filter (where l.date_create >= ${ts(cohortsFrom ?? from)}
-                                 and exists (select 1 from mirror_deals d where ${own("d", scope)} and d.lead_id = l.id and d.stage_semantic_id = 'S'))`;
+      ? sql`left join won_leads w on w.lead_id = l.id`
+      : sql`left join lateral (select true as won from mirror_deals d
+                               where l.date_create >= ${ts(cohortsFrom ?? from)}
+                                 and ${own("d", scope)} and d.lead_id = l.id and d.stage_semantic_id = 'S' limit 1) w on true`;
   const rows = await queryRows<Record<string, unknown>>(
     tx,
     sql`
@@ -243,7 +246,7 @@ export async function loadCreatedMonths(tx: Tx, scope: MirrorScope, from: number
              ${leadWon}::int as leads_won,
              count(*) filter (where l.source_id = 'WEBFORM')::int as webform,
              count(*) filter (where l.assigned_by_id is not null and l.created_by_id is distinct from l.assigned_by_id)::int as routed
-      from mirror_leads l ${from === null ? sql`left join won_leads w on w.lead_id = l.id` : sql``}
+      from mirror_leads l ${wonJoin}
       where ${own("l", scope)} and l.date_create is not null and ${leadRange}
       group by 1
     ),

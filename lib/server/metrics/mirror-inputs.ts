@@ -133,66 +133,67 @@ export async function refreshDealOutcomes(tx: Tx, scope: Pick<MirrorScope, "orgI
 }
 
 /**
- * The won deals into m_won (id, customer, won_at, amount, first_at, company_id, contact_id): every one, or with
- * `since` those won from then on. Customers are numbers (companies positive, contacts negative, NaN for none);
- * amounts in the client's base currency (NaN without a rate). Reads the refreshed mirror_deal_outcomes.
+ * The won deals (id, customer, won_at, amount, first_at, company_id, contact_id): every one, or with `since` those
+ * won from then on. Customers are numbers (companies positive, contacts negative, NaN for none); amounts in the
+ * client's base currency (NaN without a rate). Reads the refreshed mirror_deal_outcomes.
  */
-export async function prepareWonDeals(tx: Tx, scope: MirrorScope, since: number | null): Promise<void> {
-  await tx.execute(sql`
-    create temp table m_won on commit drop as
+function wonDealRows(scope: MirrorScope, since: number | null): SQL {
+  return sql`
     select o.id, coalesce(o.company_id::float8, -o.contact_id::float8, 'NaN'::float8) as customer, o.won_at,
            coalesce((o.opportunity * r.factor)::float8, 'NaN'::float8) as amount,
            coalesce(o.first_at, o.won_at) as first_at, o.company_id, o.contact_id
     from mirror_deal_outcomes o
     left join ${rates(scope)} r on r.currency = ${currencyOf("o", scope)}
-    where ${own("o", scope)} and o.won_at is not null ${since === null ? sql`` : sql`and o.won_at >= ${ts(since)}`}`);
+    where ${own("o", scope)} and o.won_at is not null ${since === null ? sql`` : sql`and o.won_at >= ${ts(since)}`}`;
+}
+
+/** The won deals (wonDealRows) into the temporary table m_won, for the drill-down's lists. */
+export async function prepareWonDeals(tx: Tx, scope: MirrorScope, since: number | null): Promise<void> {
+  await tx.execute(sql`create temp table m_won on commit drop as ${wonDealRows(scope, since)}`);
 }
 
 /**
- * m_won as columns sorted by customer, then win instant. The rows travel as one bytea of big-endian float8
- * quadruples: a million deals would otherwise be a million objects in the driver.
+ * The won deals (every one, or those won from `since` on) as columns sorted by customer, then win instant; with
+ * `since`, also each of their customers' first win when it came before `since` (needed to tell new customers from
+ * returning ones). One statement; the rows travel as bytea of big-endian float8 tuples: a million deals would
+ * otherwise be a million objects in the driver.
  */
-export async function loadWonDeals(tx: Tx): Promise<WonDealColumns> {
-  const [row] = await queryRows<{ n: number; data: Uint8Array | string | null }>(
+export async function loadWins(tx: Tx, scope: MirrorScope, since: number | null): Promise<{ wins: WonDealColumns; firstWonAt?: Map<number, number> }> {
+  const earlier =
+    since === null
+      ? sql`select null::bytea`
+      : sql`select string_agg(float8send(customer) || float8send(first_ms), ''::bytea) from (
+              select c.customer, ${epochMs(sql`min(o.won_at)`)} as first_ms
+              from (select coalesce(o.company_id::float8, -o.contact_id::float8) as customer, o.won_at from mirror_deal_outcomes o
+                    where ${own("o", scope)} and o.won_at < ${ts(since)} and (o.company_id is not null or o.contact_id is not null)) o
+              join (select distinct customer from won where customer <> 'NaN'::float8) c on c.customer = o.customer
+              group by c.customer) e`;
+  const [row] = await queryRows<{ n: number; data: Uint8Array | string | null; earlier: Uint8Array | string | null }>(
     tx,
-    sql`select count(*)::int as n,
-               string_agg(float8send(customer) || float8send(won_ms) || float8send(amount) || float8send(first_ms), ''::bytea
-                          order by customer, won_ms) as data
-        from (select customer, ${epochMs(sql`won_at`)} as won_ms, amount, ${epochMs(sql`first_at`)} as first_ms from m_won) w`,
+    sql`with won as materialized (select customer, ${epochMs(sql`won_at`)} as won_ms, amount, ${epochMs(sql`first_at`)} as first_ms
+                                  from (${wonDealRows(scope, since)}) w)
+        select (select count(*)::int from won) as n,
+               (select string_agg(float8send(customer) || float8send(won_ms) || float8send(amount) || float8send(first_ms), ''::bytea
+                                  order by customer, won_ms) from won) as data,
+               (${earlier}) as earlier`,
   );
   const n = Number(row?.n ?? 0);
-  const bytes = toBytes(row?.data ?? null);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const customer = new Float64Array(n);
-  const wonAt = new Float64Array(n);
-  const amount = new Float64Array(n);
-  const firstContactAt = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const o = i * 32;
-    customer[i] = view.getFloat64(o, false);
-    wonAt[i] = view.getFloat64(o + 8, false);
-    amount[i] = view.getFloat64(o + 16, false);
-    firstContactAt[i] = view.getFloat64(o + 24, false);
-  }
-  return { length: n, customer, wonAt, amount, firstContactAt };
+  const [customer, wonAt, amount, firstContactAt] = float8Columns(toBytes(row?.data ?? null), 4, n);
+  const wins = { length: n, customer, wonAt, amount, firstContactAt };
+  if (since === null) return { wins };
+  const pairs = toBytes(row?.earlier ?? null);
+  const [customers, firsts] = float8Columns(pairs, 2, pairs.byteLength / 16);
+  return { wins, firstWonAt: new Map(Array.from(customers, (c, i) => [c, firsts[i]])) };
 }
 
-/**
- * For the customers in m_won (loaded from `since` on), the instant of their first win when it came before
- * `since`: needed to tell new customers from returning ones.
- */
-export async function loadEarlierFirstWins(tx: Tx, scope: MirrorScope, since: number): Promise<Map<number, number>> {
-  const rows = await queryRows<{ customer: number; first_ms: number }>(
-    tx,
-    sql`
-    with customers as (select distinct customer from m_won where customer <> 'NaN'::float8)
-    select o.customer, ${epochMs(sql`min(o.won_at)`)} as first_ms
-    from (select coalesce(o.company_id::float8, -o.contact_id::float8) as customer, o.won_at from mirror_deal_outcomes o
-          where ${own("o", scope)} and o.won_at < ${ts(since)} and (o.company_id is not null or o.contact_id is not null)) o
-    join customers c on c.customer = o.customer
-    group by o.customer`,
-  );
-  return new Map(rows.map((r) => [Number(r.customer), Number(r.first_ms)]));
+/** Big-endian float8 tuples of `width` values as `width` columns. */
+function float8Columns(bytes: Uint8Array, width: number, n: number): Float64Array[] {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const columns = Array.from({ length: width }, () => new Float64Array(n));
+  for (let i = 0; i < n; i++) {
+    for (let c = 0; c < width; c++) columns[c][i] = view.getFloat64((i * width + c) * 8, false);
+  }
+  return columns;
 }
 
 /** A bytea as the drivers return it: Buffer / Uint8Array, or `\\x…` hex text. */

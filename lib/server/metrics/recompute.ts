@@ -50,10 +50,8 @@ import {
   loadHistoryStart,
   loadLossMonths,
   loadResponseMonths,
-  loadEarlierFirstWins,
-  loadWonDeals,
+  loadWins,
   refreshDealOutcomes,
-  prepareWonDeals,
   prepareLosses,
   prepareRequests,
   type MirrorScope,
@@ -215,9 +213,7 @@ export async function recomputeClientMetrics(ctx: TenantContext, clientId: strin
       : null;
     await refreshDealOutcomes(tx, scope);
     step("deal outcomes");
-    await prepareWonDeals(tx, scope, since);
-    const won = await loadWonDeals(tx);
-    const firstWonAt = since === null ? undefined : await loadEarlierFirstWins(tx, scope, since);
+    const { wins: won, firstWonAt } = await loadWins(tx, scope, since);
     const priorFlows = partial ? await loadPriorFlows(tx, ctx.orgId, clientId, addMonths(fromMonth, -LTV_WINDOW_MONTHS), fromMonth) : undefined;
     step("won deals");
     const createdFrom = partial ? monthStart(addMonths(fromMonth, -3), zone) : null;

@@ -16,7 +16,7 @@ import {
 } from "@/lib/metrics";
 import { AppError } from "../errors";
 import { monthDate } from "../metrics/month-dates";
-import { loadEarlierFirstWins, loadWonDeals, refreshDealOutcomes, prepareLosses, prepareRequests, prepareWonDeals, type MirrorScope } from "../metrics/mirror-inputs";
+import { loadWins, refreshDealOutcomes, prepareLosses, prepareRequests, prepareWonDeals, type MirrorScope } from "../metrics/mirror-inputs";
 import { businessHoursOf, currencyFactors, loadMetricSettings } from "../metrics/recompute";
 import type { TenantContext } from "../tenant";
 import { getClientInOrg } from "./clients";
@@ -280,9 +280,7 @@ async function customerLists(tx: Tx, scope: MirrorScope, month: MonthKey, window
   const { start } = monthBounds(month, scope.timeZone);
   const since = start - windowDays * 86_400_000;
   await refreshDealOutcomes(tx, scope);
-  await prepareWonDeals(tx, scope, since);
-  const wins = await loadWonDeals(tx);
-  const firstWonAt = await loadEarlierFirstWins(tx, scope, since);
+  const { wins, firstWonAt } = await loadWins(tx, scope, since);
   const { boundaries } = monthBoundaries(month, month, scope.timeZone);
   const { detail } = customerFlowsOfColumns(wins, boundaries, windowDays, { firstWonAt, detailMonth: 0 });
   const toRef = (key: string): RecordRef => {

@@ -42,11 +42,23 @@ export async function openDatabase(options: OpenOptions = {}): Promise<Database>
   return database;
 }
 
+/** Databases whose queries outside a transaction run on other connections than the transaction's. */
+const pooled = new WeakSet<Db>();
+
+/**
+ * Whether `db` can run a query while one of its transactions is open (a PostgreSQL pool), so that independent
+ * reads may go in parallel. PGlite has one connection: a second query would wait for the transaction to end.
+ */
+export function hasConnectionPool(db: Db): boolean {
+  return pooled.has(db);
+}
+
 async function openPostgres(url: string, max = 10): Promise<Database> {
   const { default: postgres } = await import("postgres");
   const { drizzle } = await import("drizzle-orm/postgres-js");
   const client = postgres(url, { max, onnotice: () => {}, prepare: true });
   const db = drizzle(client, { schema, casing: "snake_case" }) as unknown as Db;
+  if (max > 1) pooled.add(db);
   return {
     kind: "postgres",
     db,

@@ -1,5 +1,5 @@
 import { and, asc, eq, gte, inArray, lt, or, sql } from "drizzle-orm";
-import { queryRows, type Tx } from "@/db";
+import { hasConnectionPool, queryRows, type Tx } from "@/db";
 import {
   clientMetricSettings,
   clientMetricStates,
@@ -211,14 +211,27 @@ export async function recomputeClientMetrics(ctx: TenantContext, clientId: strin
     const since = partial
       ? Math.min(monthStart(fromMonth, zone) - settings.activityWindowDays * 86_400_000, monthStart(addMonths(fromMonth, -LTV_WINDOW_MONTHS), zone))
       : null;
+    // The counts read straight from the mirror go on another connection, beside the rest (PGlite: after it).
+    const countMirror = async (db: Tx) => ({
+      created: await loadCreatedMonths(db, scope, partial ? monthStart(addMonths(fromMonth, -3), zone) : null, rangeStart),
+      evidence: await loadActivityEvidence(db, scope, rangeStart),
+      autostart: await loadAutostartTemplates(db, scope),
+    });
+    let counting = hasConnectionPool(ctx.db)
+      ? ctx.db.transaction(async (side) => {
+          await side.execute(sql`set local work_mem = '256MB'`);
+          await side.execute(sql`set local jit = off`);
+          return countMirror(side);
+        })
+      : undefined;
+    // Awaited below, where a failure fails the recompute; it must not go unhandled when the recompute fails first.
+    counting?.catch(() => {});
+    const mirrorCounts = () => (counting ??= countMirror(tx));
     await refreshDealOutcomes(tx, scope);
     step("deal outcomes");
     const { wins: won, firstWonAt } = await loadWins(tx, scope, since);
     const priorFlows = partial ? await loadPriorFlows(tx, ctx.orgId, clientId, addMonths(fromMonth, -LTV_WINDOW_MONTHS), fromMonth) : undefined;
     step("won deals");
-    const createdFrom = partial ? monthStart(addMonths(fromMonth, -3), zone) : null;
-    const created = new Map<MonthKey, HistoryCreatedMonth>((await loadCreatedMonths(tx, scope, createdFrom, rangeStart)).map((r) => [r.month, r]));
-    step("created months");
     await prepareLosses(tx, scope, rangeStart);
     step("losses");
     const requests = await prepareRequests(tx, scope, { from: rangeStart, businessHours: businessHoursOf(settings.businessHours) });
@@ -227,9 +240,11 @@ export async function recomputeClientMetrics(ctx: TenantContext, clientId: strin
     step("response months");
     const losses = new Map<MonthKey, HistoryLossMonth>((await loadLossMonths(tx, scope, requests, settings.slaMinutes, settings.orgLossStages)).map((r) => [r.month, r]));
     step("loss months");
-    const evidence = new Map<MonthKey, HistoryActivityEvidence>((await loadActivityEvidence(tx, scope, rangeStart)).map((r) => [r.month, r]));
-    const autostart = await loadAutostartTemplates(tx, scope);
-    step("evidence");
+    const counts = await mirrorCounts();
+    const created = new Map<MonthKey, HistoryCreatedMonth>(counts.created.map((r) => [r.month, r]));
+    const evidence = new Map<MonthKey, HistoryActivityEvidence>(counts.evidence.map((r) => [r.month, r]));
+    const autostart = counts.autostart;
+    step("mirror counts (created, evidence)");
 
     const drafts = computeHistory({
       timeZone: zone,

@@ -160,6 +160,8 @@ test("clients: create, find, edit, archive and restore", async ({ page, account 
   await page.getByRole("button", { name: "Restore" }).click();
   await expect(page.getByRole("button", { name: "Archive" })).toBeVisible();
   await expect(page.getByText("Prospect").first()).toBeVisible();
+  // The restore button is gone with the re-render; the page's status region says what happened.
+  await expect(page.getByRole("status").filter({ hasText: "Client restored." })).toBeAttached();
 
   await page.goto("/settings/audit");
   for (const text of ["Created client Romashka LLC", "Edited client Romashka LLC", "Archived client Romashka LLC", "Restored client Romashka LLC"]) {

@@ -11,6 +11,7 @@ import { ClientDashboard } from "@/components/dashboards/client-dashboard";
 import { can } from "@/lib/server/permissions";
 import { getClientInOrg } from "@/lib/server/services/clients";
 import { getPageTenantContext, orNotFoundPage } from "@/lib/server/session";
+import { ClientStatusAnnouncer } from "@/components/clients/client-status-announcer";
 import { archiveClientAction, restoreClientAction } from "../actions";
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }) {
@@ -69,6 +70,7 @@ export default async function ClientPage({
           </>
         }
       />
+      <ClientStatusAnnouncer status={client.status} messages={{ archived: t("archived"), restored: t("restored") }} />
       {archived && <Alert tone="warning">{t("archivedNotice")}</Alert>}
       <Card>
         <h2 className="mb-4 text-lg font-semibold">{t("details")}</h2>

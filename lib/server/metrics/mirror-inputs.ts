@@ -465,15 +465,16 @@ export async function refreshRequestPairs(tx: Tx, scope: Pick<MirrorScope, "orgI
  * The inbound requests the recompute reads, from the refreshed mirror_request_pairs, as a relation with the
  * columns (ot, oid, at, source, activity_id, answer_at, first, minutes, outcome, month): every one (a subquery), or
  * with `from` those made from then on plus the first request of each record lost from then on (the temporary
- * table m_req; m_lost must exist: the organisational losses look at it).
+ * table m_req; m_lost must exist: the organisational losses look at it). The pairs are refreshed first unless
+ * the caller did (`refreshed`).
  */
 export async function prepareRequests(
   tx: Tx,
   scope: MirrorScope,
-  options: { from: number | null; businessHours: BusinessHours | null },
+  options: { from: number | null; businessHours: BusinessHours | null; refreshed?: boolean },
 ): Promise<SQL> {
   const { from } = options;
-  await refreshRequestPairs(tx, scope);
+  if (!options.refreshed) await refreshRequestPairs(tx, scope);
   const horizon = sql`make_interval(secs => ${UNANSWERED_AFTER_MS / 1000})`;
   const answeredInTime = sql`r.answer_at is not null and r.answer_at <= r.at + ${horizon} and r.answer_at <= ${ts(scope.now)}`;
   const minutes = options.businessHours ? businessMinutesSql(options.businessHours, scope.timeZone) : sql`(date_part('epoch', r.answer_at) - date_part('epoch', r.at)) / 60`;

@@ -52,6 +52,7 @@ import {
   loadResponseMonths,
   loadWins,
   refreshDealOutcomes,
+  refreshRequestPairs,
   prepareLosses,
   prepareRequests,
   type MirrorScope,
@@ -151,6 +152,21 @@ export async function recomputeClientMetrics(ctx: TenantContext, clientId: strin
   if (!isUuid(clientId)) throw new AppError("not_found");
   const started = Date.now();
   const now = options.now ?? Date.now();
+  // The tables kept beside the mirror are brought up to date, and committed, first: the reads that go on a second
+  // connection below see them.
+  const refreshed = await ctx.db.transaction(async (tx) => {
+    const [row] = await tx
+      .select({ connectionId: portalConnections.id, timeZone: clients.timeZone })
+      .from(clients)
+      .innerJoin(portalConnections, and(eq(portalConnections.orgId, clients.orgId), eq(portalConnections.clientId, clients.id)))
+      .where(and(eq(clients.orgId, ctx.orgId), eq(clients.id, clientId)))
+      .limit(1);
+    if (!row) return null;
+    const key = { orgId: ctx.orgId, connectionId: row.connectionId, timeZone: row.timeZone };
+    await refreshDealOutcomes(tx, key);
+    await refreshRequestPairs(tx, key);
+    return key;
+  });
   return ctx.db.transaction(async (tx) => {
     const [client] = await tx
       .select()
@@ -212,10 +228,15 @@ export async function recomputeClientMetrics(ctx: TenantContext, clientId: strin
       ? Math.min(monthStart(fromMonth, zone) - settings.activityWindowDays * 86_400_000, monthStart(addMonths(fromMonth, -LTV_WINDOW_MONTHS), zone))
       : null;
     // The counts read straight from the mirror go on another connection, beside the rest (PGlite: after it).
+    const hours = businessHoursOf(settings.businessHours);
     const countMirror = async (db: Tx) => ({
       created: await loadCreatedMonths(db, scope, partial ? monthStart(addMonths(fromMonth, -3), zone) : null, rangeStart),
       evidence: await loadActivityEvidence(db, scope, rangeStart),
       autostart: await loadAutostartTemplates(db, scope),
+      // The response figures of a whole history read only the kept pairs: they can go beside the rest too.
+      responses: partial
+        ? null
+        : await loadResponseMonths(db, scope, await prepareRequests(db, scope, { from: null, businessHours: hours, refreshed: true }), settings.slaMinutes, null),
     });
     let counting = hasConnectionPool(ctx.db)
       ? ctx.db.transaction(async (side) => {
@@ -227,24 +248,29 @@ export async function recomputeClientMetrics(ctx: TenantContext, clientId: strin
     // Awaited below, where a failure fails the recompute; it must not go unhandled when the recompute fails first.
     counting?.catch(() => {});
     const mirrorCounts = () => (counting ??= countMirror(tx));
-    await refreshDealOutcomes(tx, scope);
+    // Refreshed above, unless the client's time zone or connection changed since (a concurrent edit).
+    if (refreshed?.connectionId !== scope.connectionId || refreshed.timeZone !== scope.timeZone) {
+      await refreshDealOutcomes(tx, scope);
+      await refreshRequestPairs(tx, scope);
+    }
     step("deal outcomes");
     const { wins: won, firstWonAt } = await loadWins(tx, scope, since);
     const priorFlows = partial ? await loadPriorFlows(tx, ctx.orgId, clientId, addMonths(fromMonth, -LTV_WINDOW_MONTHS), fromMonth) : undefined;
     step("won deals");
     await prepareLosses(tx, scope, rangeStart);
     step("losses");
-    const requests = await prepareRequests(tx, scope, { from: rangeStart, businessHours: businessHoursOf(settings.businessHours) });
+    const requests = await prepareRequests(tx, scope, { from: rangeStart, businessHours: hours, refreshed: true });
     step("requests");
-    const responses = new Map<MonthKey, ResponseSummary>((await loadResponseMonths(tx, scope, requests, settings.slaMinutes, partial ? fromMonth : null)).map((r) => [r.month, r]));
+    const responseRows = partial ? await loadResponseMonths(tx, scope, requests, settings.slaMinutes, fromMonth) : null;
     step("response months");
     const losses = new Map<MonthKey, HistoryLossMonth>((await loadLossMonths(tx, scope, requests, settings.slaMinutes, settings.orgLossStages)).map((r) => [r.month, r]));
     step("loss months");
     const counts = await mirrorCounts();
+    const responses = new Map<MonthKey, ResponseSummary>((responseRows ?? counts.responses ?? []).map((r) => [r.month, r]));
     const created = new Map<MonthKey, HistoryCreatedMonth>(counts.created.map((r) => [r.month, r]));
     const evidence = new Map<MonthKey, HistoryActivityEvidence>(counts.evidence.map((r) => [r.month, r]));
     const autostart = counts.autostart;
-    step("mirror counts (created, evidence)");
+    step("mirror counts (created, evidence, full history's responses)");
 
     const drafts = computeHistory({
       timeZone: zone,

@@ -413,7 +413,8 @@ async function refreshDerived(tx: Tx, scope: Pick<MirrorScope, "orgId" | "connec
   const [mark] = await queryRows<{ at: string }>(
     tx,
     sql`select least(clock_timestamp(), (select min(xact_start) from pg_stat_activity
-                                         where datname = current_database() and pid <> pg_backend_pid()))::text as at`,
+                                         where datname = current_database() and pid <> pg_backend_pid()
+                                           and backend_type = 'client backend'))::text as at`,
   );
   const rebuild = state.version !== d.version;
   let records = 0;

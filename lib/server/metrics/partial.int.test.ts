@@ -3,21 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "@/db";
 import { clientMetricSettings, clients, metricSnapshots } from "@/db/schema";
 import { createTestDatabase, testDbKind } from "@/db/testing";
+import { createRng } from "@/lib/bitrix24/emulator/rng";
 import { makePortalConnection } from "@/lib/server/sync/testing";
 import { systemContext } from "@/lib/server/tenant";
 import { recomputeClientMetrics } from "./recompute";
 import { insertMirror, type ActivityFixture, type DealFixture, type HistoryFixture, type LeadFixture } from "./testing";
-
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const START = Date.parse("2022-06-01T00:00:00Z");
 const NOW = Date.parse("2024-06-10T00:00:00Z");
@@ -30,7 +20,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
  * leads and their activities. A recompute from any month must store exactly what a full recompute stored.
  */
 function generate(seed: number) {
-  const r = rng(seed);
+  const r = createRng(seed);
   const leads: LeadFixture[] = [];
   const deals: DealFixture[] = [];
   const history: HistoryFixture[] = [];

@@ -1,4 +1,5 @@
 import type { Db } from "@/db";
+import { createRng } from "@/lib/bitrix24/emulator/rng";
 import type { RequestActivity } from "@/lib/metrics";
 import {
   mirrorActivities,
@@ -167,18 +168,6 @@ export async function insertMirror(db: Db, key: MirrorKey, data: MirrorFixture):
     );
 }
 
-/** A small deterministic generator (mulberry32). */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const MIN = 60_000;
 
 /**
@@ -186,7 +175,7 @@ const MIN = 60_000;
  * tests of the request pairing against its reference definition (lib/metrics/inbound-requests.ts).
  */
 export function randomRequestRecords(seed: number, start = Date.parse("2024-02-20T00:00:00Z")) {
-  const r = rng(seed);
+  const r = createRng(seed);
   const leads: LeadFixture[] = [];
   const activities: ActivityFixture[] = [];
   let actId = 0;

@@ -227,50 +227,56 @@ export async function recomputeClientMetrics(ctx: TenantContext, clientId: strin
     const since = partial
       ? Math.min(monthStart(fromMonth, zone) - settings.activityWindowDays * 86_400_000, monthStart(addMonths(fromMonth, -LTV_WINDOW_MONTHS), zone))
       : null;
-    // The counts read straight from the mirror go on another connection, beside the rest (PGlite: after it).
-    const hours = businessHoursOf(settings.businessHours);
-    const countMirror = async (db: Tx) => ({
-      created: await loadCreatedMonths(db, scope, partial ? monthStart(addMonths(fromMonth, -3), zone) : null, rangeStart),
-      evidence: await loadActivityEvidence(db, scope, rangeStart),
-      autostart: await loadAutostartTemplates(db, scope),
-      // The response figures of a whole history read only the kept pairs: they can go beside the rest too.
-      responses: partial
-        ? null
-        : await loadResponseMonths(db, scope, await prepareRequests(db, scope, { from: null, businessHours: hours, refreshed: true }), settings.slaMinutes, null),
-    });
-    let counting = hasConnectionPool(ctx.db)
-      ? ctx.db.transaction(async (side) => {
-          await side.execute(sql`set local work_mem = '256MB'`);
-          await side.execute(sql`set local jit = off`);
-          return countMirror(side);
-        })
-      : undefined;
-    // Awaited below, where a failure fails the recompute; it must not go unhandled when the recompute fails first.
-    counting?.catch(() => {});
-    const mirrorCounts = () => (counting ??= countMirror(tx));
     // Refreshed above, unless the client's time zone or connection changed since (a concurrent edit).
     if (refreshed?.connectionId !== scope.connectionId || refreshed.timeZone !== scope.timeZone) {
       await refreshDealOutcomes(tx, scope);
       await refreshRequestPairs(tx, scope);
     }
-    step("deal outcomes");
+    step("refresh");
+
+    // Two halves of similar cost, the second on another connection when there is a pool (PGlite: after the first).
+    // A whole history: the losses beside the wins, counts and responses. A few months: everything beside the wins.
+    const hours = businessHoursOf(settings.businessHours);
+    const countMirror = async (db: Tx) => ({
+      created: await loadCreatedMonths(db, scope, partial ? monthStart(addMonths(fromMonth, -3), zone) : null, rangeStart),
+      evidence: await loadActivityEvidence(db, scope, rangeStart),
+      autostart: await loadAutostartTemplates(db, scope),
+      responses: partial ? null : await loadResponseMonths(db, scope, await prepareRequests(db, scope, { from: null, businessHours: hours, refreshed: true }), settings.slaMinutes, null),
+    });
+    const lossesAndResponses = async (db: Tx) => {
+      await prepareLosses(db, scope, rangeStart);
+      const requests = await prepareRequests(db, scope, { from: rangeStart, businessHours: hours, refreshed: true });
+      return {
+        responses: partial ? await loadResponseMonths(db, scope, requests, settings.slaMinutes, fromMonth) : null,
+        losses: await loadLossMonths(db, scope, requests, settings.slaMinutes, settings.orgLossStages),
+      };
+    };
+    const beside = <T,>(work: (db: Tx) => Promise<T>): (() => Promise<T>) => {
+      if (!hasConnectionPool(ctx.db)) return () => work(tx);
+      const running = ctx.db.transaction(async (side) => {
+        await side.execute(sql`set local work_mem = '256MB'`);
+        await side.execute(sql`set local jit = off`);
+        return work(side);
+      });
+      // Awaited below, where a failure fails the recompute; it must not go unhandled when the recompute fails first.
+      running.catch(() => {});
+      return () => running;
+    };
+    const besideLosses = beside(lossesAndResponses);
+    const besideCounts = partial ? beside(countMirror) : null;
+
     const { wins: won, firstWonAt } = await loadWins(tx, scope, since);
     const priorFlows = partial ? await loadPriorFlows(tx, ctx.orgId, clientId, addMonths(fromMonth, -LTV_WINDOW_MONTHS), fromMonth) : undefined;
     step("won deals");
-    await prepareLosses(tx, scope, rangeStart);
-    step("losses");
-    const requests = await prepareRequests(tx, scope, { from: rangeStart, businessHours: hours, refreshed: true });
-    step("requests");
-    const responseRows = partial ? await loadResponseMonths(tx, scope, requests, settings.slaMinutes, fromMonth) : null;
-    step("response months");
-    const losses = new Map<MonthKey, HistoryLossMonth>((await loadLossMonths(tx, scope, requests, settings.slaMinutes, settings.orgLossStages)).map((r) => [r.month, r]));
-    step("loss months");
-    const counts = await mirrorCounts();
-    const responses = new Map<MonthKey, ResponseSummary>((responseRows ?? counts.responses ?? []).map((r) => [r.month, r]));
+    const counts = besideCounts ? await besideCounts() : await countMirror(tx);
+    step("created, evidence" + (partial ? "" : ", responses"));
+    const lossFigures = await besideLosses();
+    step("losses" + (partial ? ", responses" : ""));
+    const responses = new Map<MonthKey, ResponseSummary>((lossFigures.responses ?? counts.responses ?? []).map((r) => [r.month, r]));
+    const losses = new Map<MonthKey, HistoryLossMonth>(lossFigures.losses.map((r) => [r.month, r]));
     const created = new Map<MonthKey, HistoryCreatedMonth>(counts.created.map((r) => [r.month, r]));
     const evidence = new Map<MonthKey, HistoryActivityEvidence>(counts.evidence.map((r) => [r.month, r]));
     const autostart = counts.autostart;
-    step("mirror counts (created, evidence, full history's responses)");
 
     const drafts = computeHistory({
       timeZone: zone,

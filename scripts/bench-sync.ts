@@ -10,10 +10,11 @@
  *   npm run bench:sync [-- --sizes 10000,100000 --profile healthy --keep-operating-limit --heap-mb 192 --trace-memory 10]
  *
  * The sync runs in a child process so that its peak RSS is its own (the emulator holding a million deals lives in
- * this one). The operating-time limit is off, in the emulator and in the sync's limiter alike, unless
- * --keep-operating-limit: the emulator's cost model (≈0.1 s of server time per 50-row page, as measured in the docs)
- * would make the 480 s / 10 min per-method budget, not the request rate, the bound — a real portal's operating time
- * depends on its load, the rate limit does not.
+ * this one), read from the kernel's high-water mark of the child's address space (see peakRssBytes). The
+ * operating-time limit is off, in the emulator and in the sync's limiter alike, unless --keep-operating-limit: the
+ * emulator's cost model (≈0.1 s of server time per 50-row page, as measured in the docs) would make the 480 s / 10 min
+ * per-method budget, not the request rate, the bound — a real portal's operating time depends on its load, the rate
+ * limit does not.
  */
 import crypto from "node:crypto";
 import { spawn } from "node:child_process";
@@ -26,7 +27,7 @@ const DRAIN = 2;
 const PAGE_ROWS = 2500;
 /**
  * The sync process's V8 heap limit (--heap-mb). A sync's working set does not grow with the portal, but without a
- * limit V8 lets the heap grow lazily on a large machine (≈550 MB RSS at 100 k deals); with one it collects sooner.
+ * limit V8 lets the heap grow lazily on a large machine (≈400 MB RSS at 100 k deals); with one it collects sooner.
  */
 const HEAP_MB = Number(arg("heap-mb") ?? 192);
 /** An operating-time budget no sync reaches: the limit switched off, in the emulator and in our limiter alike. */

@@ -86,9 +86,13 @@ const DEAL_OUTCOMES_VERSION = 1;
 const closeFallback = (scope: Pick<MirrorScope, "timeZone">) =>
   sql`coalesce(greatest((d.close_date::timestamp at time zone ${zoneLiteral(scope.timeZone)}), d.date_create), d.moved_time, d.date_modify, d.date_create)`;
 
+/** A join keeping the rows of the records (ot, oid) listed in the table `records`; nothing when it is null. */
+const onlyRecords = (records: string | null, ot: SQL, oid: SQL) =>
+  records === null ? sql`` : sql`join ${sql.raw(records)} m_ent on m_ent.ot = ${ot} and m_ent.oid = ${oid}`;
+
 /** The SELECT of mirror_deal_outcomes rows: every closed deal, or those in the table `records` (ot, oid). */
 function dealOutcomesSelect(scope: Pick<MirrorScope, "orgId" | "connectionId" | "timeZone">, records: string | null): SQL {
-  const only = (column: SQL) => (records === null ? sql`` : sql`join ${sql.raw(records)} m_ent on m_ent.ot = 2 and m_ent.oid = ${column}`);
+  const only = (column: SQL) => onlyRecords(records, sql`2`, column);
   return sql`
     select ${scope.orgId}::uuid, ${scope.connectionId}::uuid, d.id, d.company_id, d.contact_id, d.lead_id, d.stage_id,
            d.opportunity, d.currency_id,
@@ -237,10 +241,10 @@ export async function loadCreatedMonths(tx: Tx, scope: MirrorScope, from: number
   const rows = await queryRows<Record<string, unknown>>(
     tx,
     sql`
-    with won_leads as (
+    with ${from === null ? sql`won_leads as (
       select distinct d.lead_id from mirror_deals d
       where ${own("d", scope)} and d.stage_semantic_id = 'S' and d.lead_id is not null
-    ),
+    ),` : sql``}
     leads as (
       select ${monthIndex(sql`l.date_create`, scope)} as month,
              count(*)::int as leads,
@@ -323,7 +327,7 @@ function requestPairsSelect(scope: Pick<MirrorScope, "orgId" | "connectionId">, 
   )}))`;
   const recordKey = (ot: SQL, oid: SQL) => sql`((${ot})::int8 << 32 | (${oid})::int8)`;
   const timeKey = (t: SQL, kind: number | SQL) => sql`((date_part('epoch', ${t}) * 1000)::int8 * 4 + ${kind})`;
-  const only = (ot: SQL, oid: SQL) => (records === null ? sql`` : sql`join ${sql.raw(records)} m_ent on m_ent.ot = ${ot} and m_ent.oid = ${oid}`);
+  const only = (ot: SQL, oid: SQL) => onlyRecords(records, ot, oid);
   const kindOf = sql`case when ${inbound} then 1 when a.direction = 2 then 2 end`;
   const DAY4 = (REPEAT_CONTACT_WINDOW_MS * 4).toString();
   const instant = (tk: SQL) => sql`to_timestamp(((${tk}) >> 2)::float8 / 1000)`;

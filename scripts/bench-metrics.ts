@@ -18,6 +18,7 @@ import { fileURLToPath } from "node:url";
 import { sql } from "drizzle-orm";
 import { openDatabase, type Database } from "@/db";
 import { clients, orgs, portalConnections } from "@/db/schema";
+import { peakRssBytes } from "./lib/memory";
 
 const TARGETS = { first: null, full: 10, month: 1, change: 10 } as const;
 const ZONE = "Europe/Moscow";
@@ -210,7 +211,7 @@ async function runPhase(phase: Phase, url: string, ids: { orgId: string; clientI
   const result: PhaseResult = {
     phase,
     seconds: Math.round(seconds * 1000) / 1000,
-    peakRssMb: Math.round((process.resourceUsage().maxRSS / 1024) * 10) / 10,
+    peakRssMb: Math.round((peakRssBytes() / 1024 / 1024) * 10) / 10,
     months: summary.months,
     snapshots: summary.snapshots,
     fromMonth: summary.fromMonth,

@@ -21,6 +21,7 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { peakRssBytes, procStatusBytes } from "./lib/memory";
 
 const BURST = 50;
 const DRAIN = 2;
@@ -56,27 +57,6 @@ interface ChildResult {
   wallSeconds: number;
   cpuSeconds: number;
   peakRssBytes: number;
-}
-
-/** A field of /proc/self/status in bytes (Linux), or null elsewhere. */
-function procStatusBytes(field: string): number | null {
-  try {
-    const status = fs.readFileSync("/proc/self/status", "utf8");
-    const kb = new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status)?.[1];
-    return kb === undefined ? null : Number(kb) * 1024;
-  } catch {
-    return null;
-  }
-}
-
-/**
- * The peak RSS of this process: the kernel's high-water mark of its own address space (VmHWM), not getrusage's
- * maxRSS. On Linux a spawned process is forked from its parent, and exec carries the forked copy's high-water mark
- * into ru_maxrss: a sync process spawned by a bench holding a 1 M-deal emulator (≈600 MB of typed arrays outside
- * the V8 heap) reported 621 MB before syncing a row, while its own RSS was 195 MB. maxRSS only where /proc is absent.
- */
-function peakRssBytes(): number {
-  return procStatusBytes("VmHWM") ?? process.resourceUsage().maxRSS * 1024;
 }
 
 /** One line of memory figures (MB) of this process, for --trace-memory. */

@@ -1,6 +1,7 @@
 import {
   boolean,
   date,
+  doublePrecision,
   foreignKey,
   index,
   integer,
@@ -14,6 +15,7 @@ import {
   uuid,
   type AnyPgColumn,
 } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
 import { orgs } from "./core";
 import { portalConnections } from "./portals";
 
@@ -340,6 +342,12 @@ export const mirrorCompanies = pgTable(
  * 0 none, 1 incoming, 2 outgoing. status: 1 pending, 2 done, 3 auto-completed. There is no "completed at" in
  * Bitrix24; `last_updated` is the closest proxy.
  */
+/**
+ * The activities the automation level's evidence counts (web forms, calls, open-line sessions, auto-completed ones):
+ * the predicate of their index, which the evidence query repeats so that the planner can use it.
+ */
+export const EVIDENCE_ACTIVITIES = "provider_id in ('CRM_WEBFORM', 'VOXIMPLANT_CALL', 'IMOPENLINES_SESSION') or status = 3";
+
 export const mirrorActivities = pgTable(
   "mirror_activities",
   {
@@ -370,6 +378,8 @@ export const mirrorActivities = pgTable(
     ...mirrorKeys(t, "mirror_activities"),
     index("mirror_activities_owner_idx").on(t.orgId, t.connectionId, t.ownerTypeId, t.ownerId, t.created),
     index("mirror_activities_created_idx").on(t.orgId, t.connectionId, t.created),
+    // The activities the automation level's evidence counts, narrow enough to be counted from the index alone.
+    index("mirror_activities_evidence_idx").on(t.orgId, t.connectionId, t.created, t.providerId, t.status).where(sql.raw(EVIDENCE_ACTIVITIES)),
     index("mirror_activities_synced_idx").on(t.orgId, t.connectionId, t.syncedAt),
   ],
 );
@@ -541,10 +551,15 @@ export const mirrorDealOutcomes = pgTable(
     lostAt: instant("lost_at"),
     /** The lead's creation, else the deal's. */
     firstAt: instant("first_at"),
+    /** The customer as the metrics number it: the company, else minus the contact; null for neither. */
+    customer: doublePrecision("customer").generatedAlwaysAs(sql`coalesce(company_id::float8, -contact_id::float8)`),
+    /** On won deals: the customer's first win ever (kept up to date for every won deal of a customer whose deals change). */
+    customerFirstWonAt: instant("customer_first_won_at"),
   },
   (t) => [
     ...mirrorKeys(t, "mirror_deal_outcomes"),
     index("mirror_deal_outcomes_won_idx").on(t.orgId, t.connectionId, t.wonAt),
+    index("mirror_deal_outcomes_customer_idx").on(t.orgId, t.connectionId, t.customer).where(sql`won_at is not null`),
     index("mirror_deal_outcomes_lost_idx").on(t.orgId, t.connectionId, t.lostAt),
   ],
 );

@@ -151,16 +151,22 @@ export function computeHistory(input: HistoryInputs): SnapshotDraft[] {
   const n = months.length;
 
   const deals = input.wonDeals;
+  const firstIndex = months.indexOf(input.fromMonth);
   const perMonth = months.map(() => ({ won: 0, revenue: 0, converted: 0, zero: 0, unconverted: 0, days: [] as number[] }));
-  // Each customer's first win and the months it bought in, for the 12-month LTV windows.
-  const firstWon = new Map<number, number>();
-  const buyerMonths: { customer: number; months: number[] }[] = [];
-  let current: { customer: number; months: number[] } | null = null;
+  // Distinct buyers over each trailing 12-month window: a buyer of month m counts for windows ending m … m + 11.
+  // Deals come sorted by customer, then time: each customer's months arrive in order, merged into runs as they come.
+  const buyersDiff = new Array<number>(n + 1).fill(0);
+  let runCustomer = NaN;
+  let runStart = -1;
+  let runEnd = -1;
+  const closeRun = () => {
+    if (runStart < 0) return;
+    buyersDiff[runStart]++;
+    buyersDiff[Math.min(runEnd + 1, n)]--;
+    runStart = -1;
+  };
   for (let k = 0; k < deals.length; k++) {
-    const customer = deals.customer[k];
     const wonAt = deals.wonAt[k];
-    const hasCustomer = !Number.isNaN(customer);
-    if (hasCustomer && !firstWon.has(customer)) firstWon.set(customer, Math.min(input.firstWonAt?.get(customer) ?? Infinity, wonAt));
     const i = locateMonth(boundaries, wonAt);
     if (i < 0) continue;
     const m = perMonth[i];
@@ -172,12 +178,22 @@ export function computeHistory(input: HistoryInputs): SnapshotDraft[] {
       m.converted++;
       if (amount === 0) m.zero++;
     }
-    m.days.push(cycleDays({ firstContactAt: deals.firstContactAt[k], wonAt }));
-    if (hasCustomer) {
-      if (!current || current.customer !== customer) buyerMonths.push((current = { customer, months: [] }));
-      if (current.months[current.months.length - 1] !== i) current.months.push(i);
+    // Cycle lengths only of the months produced (the others are read for their sums).
+    if (i >= firstIndex) m.days.push(cycleDays({ firstContactAt: deals.firstContactAt[k], wonAt }));
+    const customer = deals.customer[k];
+    if (Number.isNaN(customer)) continue;
+    if (customer !== runCustomer) {
+      closeRun();
+      runCustomer = customer;
+    }
+    if (runStart >= 0 && i <= runEnd + 1) runEnd = Math.max(runEnd, i + LTV_WINDOW_MONTHS - 1);
+    else {
+      closeRun();
+      runStart = i;
+      runEnd = i + LTV_WINDOW_MONTHS - 1;
     }
   }
+  closeRun();
   const flows = customerFlowsOfColumns(deals, boundaries, W, { firstWonAt: input.firstWonAt }).months;
   if (input.priorFlows) {
     for (let i = 0; i < n; i++) {
@@ -186,23 +202,6 @@ export function computeHistory(input: HistoryInputs): SnapshotDraft[] {
     }
   }
 
-  // Distinct buyers over each trailing 12-month window: a buyer of month m counts for windows ending m … m + 11.
-  const buyersDiff = new Array<number>(n + 1).fill(0);
-  for (const { months: sorted } of buyerMonths) {
-    let runStart = sorted[0];
-    let runEnd = sorted[0] + LTV_WINDOW_MONTHS - 1;
-    for (const m of sorted.slice(1)) {
-      if (m <= runEnd + 1) runEnd = Math.max(runEnd, m + LTV_WINDOW_MONTHS - 1);
-      else {
-        buyersDiff[runStart]++;
-        buyersDiff[Math.min(runEnd + 1, n)]--;
-        runStart = m;
-        runEnd = m + LTV_WINDOW_MONTHS - 1;
-      }
-    }
-    buyersDiff[runStart]++;
-    buyersDiff[Math.min(runEnd + 1, n)]--;
-  }
   const buyers: number[] = [];
   for (let i = 0, acc = 0; i < n; i++) buyers.push((acc += buyersDiff[i]));
 
@@ -213,7 +212,6 @@ export function computeHistory(input: HistoryInputs): SnapshotDraft[] {
   const manualOf = (month: MonthKey) => input.manual.find((m) => m.month === month);
 
   const out: SnapshotDraft[] = [];
-  const firstIndex = months.indexOf(input.fromMonth);
   for (let i = firstIndex; i < n; i++) {
     const month = months[i];
     const created = input.created.get(month) ?? EMPTY_CREATED;
@@ -273,13 +271,17 @@ export function computeHistory(input: HistoryInputs): SnapshotDraft[] {
       const windowStart = boundaries[w0];
       const end = boundaries[i + 1];
       const lifespans: { firstWonAt: number; lastWonAt: number }[] = [];
-      // Sorted by customer then time: the last win in the window is the last row of the customer's run in it.
+      // Sorted by customer then time: a customer's first listed win is its first row, the last win in the window
+      // the last row of its run in it.
+      let firstWonAt = NaN;
       for (let k = 0; k < deals.length; k++) {
         const customer = deals.customer[k];
         const t = deals.wonAt[k];
-        if (Number.isNaN(customer) || t < windowStart || t >= end) continue;
+        if (Number.isNaN(customer)) continue;
+        if (k === 0 || deals.customer[k - 1] !== customer) firstWonAt = Math.min(input.firstWonAt?.get(customer) ?? Infinity, t);
+        if (t < windowStart || t >= end) continue;
         const next = k + 1 < deals.length && deals.customer[k + 1] === customer && deals.wonAt[k + 1] < end;
-        if (!next) lifespans.push({ firstWonAt: firstWon.get(customer) ?? t, lastWonAt: t });
+        if (!next) lifespans.push({ firstWonAt, lastWonAt: t });
       }
       lifespan = observedLifespanYears(lifespans, end, W);
     }

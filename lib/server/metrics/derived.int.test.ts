@@ -134,7 +134,8 @@ describe(`deal outcomes stay equal to a rebuild (${testDbKind})`, () => {
   const outcomes = (key: MirrorKey) =>
     queryRows<Record<string, unknown>>(
       database.db,
-      sql`select id, company_id, contact_id, lead_id, stage_id, opportunity::text, currency_id, won_at::text, lost_at::text, first_at::text
+      sql`select id, company_id, contact_id, lead_id, stage_id, opportunity::text, currency_id, won_at::text, lost_at::text, first_at::text,
+                 customer, customer_first_won_at::text
           from mirror_deal_outcomes where org_id = ${key.orgId} and connection_id = ${key.connectionId} order by id`,
     );
   const refresh = (key: MirrorKey, timeZone = ZONE) => database.db.transaction((tx) => refreshDealOutcomes(tx, { ...key, timeZone }));
@@ -173,9 +174,16 @@ describe(`deal outcomes stay equal to a rebuild (${testDbKind})`, () => {
     expect(before.length).toBe(40);
     expect(await refresh(key)).toEqual({ rebuilt: false, records: 0 });
 
+    const firstWinOf = (rows: Record<string, unknown>[], id: number) => rows.find((o) => o.id === id)?.customer_first_won_at;
+    // Contact 203 won deals 3 and 33; company 106 won deal 6 (and others), company 101 deals 36 and 78.
+    expect(firstWinOf(before, 33)).toBe(before.find((o) => o.id === 3)?.won_at);
+    expect(firstWinOf(before, 6)).toBe(before.find((o) => o.id === 6)?.won_at);
+
     const c = `connection_id = '${key.connectionId}'`;
-    // A deal reopened, one won now, a later final entry, a lead re-dated, a deal deleted.
+    // A deal reopened, one won now, a later final entry, a lead re-dated, a deal deleted, a deal moved to another
+    // company.
     await database.executeSql(`update mirror_deals set stage_semantic_id = 'P', stage_id = 'NEW', synced_at = clock_timestamp() where ${c} and id = 3`);
+    await database.executeSql(`update mirror_deals set company_id = 101, synced_at = clock_timestamp() where ${c} and id = 6`);
     await database.executeSql(`update mirror_deals set stage_semantic_id = 'S', stage_id = 'WON', synced_at = clock_timestamp() where ${c} and id = 5`);
     await insertMirror(database.db, key, {
       dealHistory: [
@@ -187,9 +195,13 @@ describe(`deal outcomes stay equal to a rebuild (${testDbKind})`, () => {
     await database.executeSql(`delete from mirror_deals where ${c} and id = 10`);
 
     const refreshed = await refresh(key);
-    expect(refreshed).toEqual({ rebuilt: false, records: 5 });
+    expect(refreshed).toEqual({ rebuilt: false, records: 6 });
     const after = await outcomes(key);
     expect(after).not.toEqual(before);
+    // Customers' first wins moved on deals that did not change themselves.
+    expect(firstWinOf(after, 33)).toBe(after.find((o) => o.id === 33)?.won_at);
+    expect(firstWinOf(after, 36)).toBe(after.find((o) => o.id === 6)?.won_at);
+    expect(firstWinOf(after, 13)).toBeNull();
     expect(after.find((o) => o.id === 5)?.won_at).toMatch(/^2024-03-01/);
     expect(after.some((o) => o.id === 10 || o.id === 3)).toBe(false);
 

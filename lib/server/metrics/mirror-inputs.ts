@@ -1,5 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import { queryRows, type Tx } from "@/db";
+import { EVIDENCE_ACTIVITIES } from "@/db/schema";
 import {
   HISTOGRAM_EDGES,
   INBOUND_PROVIDERS,
@@ -77,7 +78,8 @@ const currencyOf = (alias: string, scope: MirrorScope) => sql`upper(coalesce(nul
  * The rule behind mirror_deal_outcomes; bump it when the rule changes (the table is then rebuilt). The client's
  * time zone enters the version: CLOSEDATE is a local date.
  */
-const DEAL_OUTCOMES_VERSION = 1;
+const DEAL_OUTCOMES_VERSION = 2;
+const OUTCOME_COLUMNS = "org_id, connection_id, id, company_id, contact_id, lead_id, stage_id, opportunity, currency_id, won_at, lost_at, first_at";
 
 /**
  * A deal's final instant when the history has none: CLOSEDATE (local midnight in the client's zone, not before the
@@ -90,8 +92,20 @@ const closeFallback = (scope: Pick<MirrorScope, "timeZone">) =>
 const onlyRecords = (records: string | null, ot: SQL, oid: SQL) =>
   records === null ? sql`` : sql`join ${sql.raw(records)} m_ent on m_ent.ot = ${ot} and m_ent.oid = ${oid}`;
 
-/** The SELECT of mirror_deal_outcomes rows: every closed deal, or those in the table `records` (ot, oid). */
+/**
+ * The SELECT of mirror_deal_outcomes rows: every closed deal with its customer's first win, or those in the table
+ * `records` (ot, oid) without it (settleFirstWins writes it).
+ */
 function dealOutcomesSelect(scope: Pick<MirrorScope, "orgId" | "connectionId" | "timeZone">, records: string | null): SQL {
+  const deals = dealOutcomeRows(scope, records);
+  if (records !== null) return sql`select *, null::timestamptz from (${deals}) o`;
+  const columns = sql.raw(OUTCOME_COLUMNS);
+  return sql`
+    select ${columns}, case when won_at is not null and customer is not null then min(won_at) over (partition by customer) end
+    from (select *, coalesce(company_id::float8, -contact_id::float8) as customer from (${deals}) o (${columns})) o`;
+}
+
+function dealOutcomeRows(scope: Pick<MirrorScope, "orgId" | "connectionId" | "timeZone">, records: string | null): SQL {
   const only = (column: SQL) => onlyRecords(records, sql`2`, column);
   return sql`
     select ${scope.orgId}::uuid, ${scope.connectionId}::uuid, d.id, d.company_id, d.contact_id, d.lead_id, d.stage_id,
@@ -121,7 +135,7 @@ export async function refreshDealOutcomes(tx: Tx, scope: Pick<MirrorScope, "orgI
     name: "deal_outcomes",
     version: `${DEAL_OUTCOMES_VERSION}:${scope.timeZone}`,
     table: "mirror_deal_outcomes",
-    columns: "org_id, connection_id, id, company_id, contact_id, lead_id, stage_id, opportunity, currency_id, won_at, lost_at, first_at",
+    columns: `${OUTCOME_COLUMNS}, customer_first_won_at`,
     matches: sql`t.id = m.oid and m.ot = 2`,
     changed: (since) => sql`
       select 2 as ot, d.id as oid from mirror_deals d where ${own("d", scope)} and d.synced_at >= ${since}
@@ -133,19 +147,48 @@ export async function refreshDealOutcomes(tx: Tx, scope: Pick<MirrorScope, "orgI
       union all
       select 2, c.id from mirror_changes c where ${own("c", scope)} and c.logged_at >= ${since} and c.entity = 'deal'`,
     select: (records) => dealOutcomesSelect(scope, records),
+    settle: {
+      // The customers of the changed deals, as they were and as they are: their first wins may have moved.
+      before: async (tx, records) => {
+        await tx.execute(sql`
+          create temp table m_customers on commit drop as
+          select o.customer from mirror_deal_outcomes o join ${sql.raw(records)} m on m.ot = 2 and m.oid = o.id
+          where ${own("o", scope)} and o.won_at is not null and o.customer is not null`);
+      },
+      after: (tx, records) => settleFirstWins(tx, scope, records),
+    },
   });
 }
 
 /**
- * The won deals (id, customer, won_at, amount, first_at, company_id, contact_id): every one, or with `since` those
- * won from then on. Customers are numbers (companies positive, contacts negative, NaN for none); amounts in the
- * client's base currency (NaN without a rate). Reads the refreshed mirror_deal_outcomes.
+ * Writes the first win of each customer in m_customers (see refreshDealOutcomes) and of the changed deals' customers
+ * onto their won deals (customer_first_won_at).
+ */
+async function settleFirstWins(tx: Tx, scope: Pick<MirrorScope, "orgId" | "connectionId">, records: string) {
+  await tx.execute(sql`
+    insert into m_customers
+    select o.customer from mirror_deal_outcomes o join ${sql.raw(records)} m on m.ot = 2 and m.oid = o.id
+    where ${own("o", scope)} and o.won_at is not null and o.customer is not null`);
+  await tx.execute(sql`
+    update mirror_deal_outcomes o set customer_first_won_at = f.first_won_at
+    from (select w.customer, min(w.won_at) as first_won_at from mirror_deal_outcomes w
+          where ${own("w", scope)} and w.won_at is not null and w.customer in (select customer from m_customers)
+          group by w.customer) f
+    where ${own("o", scope)} and o.customer = f.customer and o.won_at is not null
+      and o.customer_first_won_at is distinct from f.first_won_at`);
+  await tx.execute(sql`drop table m_customers`);
+}
+
+/**
+ * The won deals (id, customer, won_at, amount, first_at, company_id, contact_id, customer_first_won_at): every
+ * one, or with `since` those won from then on. Customers are numbers (companies positive, contacts negative, NaN
+ * for none); amounts in the client's base currency (NaN without a rate). Reads the refreshed mirror_deal_outcomes.
  */
 function wonDealRows(scope: MirrorScope, since: number | null): SQL {
   return sql`
-    select o.id, coalesce(o.company_id::float8, -o.contact_id::float8, 'NaN'::float8) as customer, o.won_at,
+    select o.id, coalesce(o.customer, 'NaN'::float8) as customer, o.won_at,
            coalesce((o.opportunity * r.factor)::float8, 'NaN'::float8) as amount,
-           coalesce(o.first_at, o.won_at) as first_at, o.company_id, o.contact_id
+           coalesce(o.first_at, o.won_at) as first_at, o.company_id, o.contact_id, o.customer_first_won_at
     from mirror_deal_outcomes o
     left join ${rates(scope)} r on r.currency = ${currencyOf("o", scope)}
     where ${own("o", scope)} and o.won_at is not null ${since === null ? sql`` : sql`and o.won_at >= ${ts(since)}`}`;
@@ -158,36 +201,28 @@ export async function prepareWonDeals(tx: Tx, scope: MirrorScope, since: number 
 
 /**
  * The won deals (every one, or those won from `since` on) as columns sorted by customer, then win instant; with
- * `since`, also each of their customers' first win when it came before `since` (needed to tell new customers from
- * returning ones). One statement; the rows travel as bytea of big-endian float8 tuples: a million deals would
- * otherwise be a million objects in the driver.
+ * `since`, also the first win of each of their customers whose first win came before `since` (needed to tell new
+ * customers from returning ones), read off the deals. One statement; the rows travel as bytea of big-endian float8
+ * tuples: a million deals would otherwise be a million objects in the driver.
  */
 export async function loadWins(tx: Tx, scope: MirrorScope, since: number | null): Promise<{ wins: WonDealColumns; firstWonAt?: Map<number, number> }> {
-  const earlier =
-    since === null
-      ? sql`select null::bytea`
-      : sql`select string_agg(float8send(customer) || float8send(first_ms), ''::bytea) from (
-              select c.customer, ${epochMs(sql`min(o.won_at)`)} as first_ms
-              from (select coalesce(o.company_id::float8, -o.contact_id::float8) as customer, o.won_at from mirror_deal_outcomes o
-                    where ${own("o", scope)} and o.won_at < ${ts(since)} and (o.company_id is not null or o.contact_id is not null)) o
-              join (select distinct customer from won where customer <> 'NaN'::float8) c on c.customer = o.customer
-              group by c.customer) e`;
-  const [row] = await queryRows<{ n: number; data: Uint8Array | string | null; earlier: Uint8Array | string | null }>(
+  const [row] = await queryRows<{ n: number; data: Uint8Array | string | null }>(
     tx,
-    sql`with won as materialized (select customer, ${epochMs(sql`won_at`)} as won_ms, amount, ${epochMs(sql`first_at`)} as first_ms
-                                  from (${wonDealRows(scope, since)}) w)
-        select (select count(*)::int from won) as n,
-               (select string_agg(float8send(customer) || float8send(won_ms) || float8send(amount) || float8send(first_ms), ''::bytea
-                                  order by customer, won_ms) from won) as data,
-               (${earlier}) as earlier`,
+    sql`select count(*)::int as n,
+               string_agg(float8send(customer) || float8send(${epochMs(sql`won_at`)}) || float8send(amount) || float8send(${epochMs(sql`first_at`)})
+                          || float8send(coalesce(${epochMs(sql`customer_first_won_at`)}, 'NaN'::float8)), ''::bytea
+                          order by customer, won_at) as data
+        from (${wonDealRows(scope, since)}) w`,
   );
   const n = Number(row?.n ?? 0);
-  const [customer, wonAt, amount, firstContactAt] = float8Columns(toBytes(row?.data ?? null), 4, n);
+  const [customer, wonAt, amount, firstContactAt, customerFirstWonAt] = float8Columns(toBytes(row?.data ?? null), 5, n);
   const wins = { length: n, customer, wonAt, amount, firstContactAt };
   if (since === null) return { wins };
-  const pairs = toBytes(row?.earlier ?? null);
-  const [customers, firsts] = float8Columns(pairs, 2, pairs.byteLength / 16);
-  return { wins, firstWonAt: new Map(Array.from(customers, (c, i) => [c, firsts[i]])) };
+  const firstWonAt = new Map<number, number>();
+  for (let k = 0; k < n; k++) {
+    if (customerFirstWonAt[k] < since && (k === 0 || customer[k - 1] !== customer[k])) firstWonAt.set(customer[k], customerFirstWonAt[k]);
+  }
+  return { wins, firstWonAt };
 }
 
 /** Big-endian float8 tuples of `width` values as `width` columns. */
@@ -393,6 +428,11 @@ interface DerivedTable {
   changed: (since: SQL) => SQL;
   /** The table's rows, of every record or of those in the named table (ot, oid). */
   select: (records: string | null) => SQL;
+  /**
+   * Work across records when only some are replaced (a rebuild's select does it itself): called with the changed
+   * records' table (ot, oid) before their old rows go and after the new ones are in.
+   */
+  settle?: { before: (tx: Tx, records: string) => Promise<void>; after: (tx: Tx, records: string) => Promise<void> };
 }
 
 /**
@@ -432,8 +472,10 @@ async function refreshDerived(tx: Tx, scope: Pick<MirrorScope, "orgId" | "connec
     [{ n: records }] = await queryRows<{ n: number }>(tx, sql`select count(*)::int as n from m_changed`);
     if (records > 0) {
       await tx.execute(sql`analyze m_changed`);
+      await d.settle?.before(tx, "m_changed");
       await tx.execute(sql`delete from ${table} t using m_changed m where ${own("t", scope)} and ${d.matches}`);
       await tx.execute(sql`insert into ${table} (${columns}) ${d.select("m_changed")}`);
+      await d.settle?.after(tx, "m_changed");
     }
     await tx.execute(sql`drop table m_changed`);
   }
@@ -645,7 +687,7 @@ export async function loadActivityEvidence(tx: Tx, scope: MirrorScope, from: num
                count(*) filter (where a.provider_id = 'IMOPENLINES_SESSION')::int as openlines,
                count(*) filter (where a.status = 3)::int as auto_completed
         from mirror_activities a
-        where ${own("a", scope)} and a.created is not null ${range}
+        where ${own("a", scope)} and a.created is not null ${range} and (${sql.raw(EVIDENCE_ACTIVITIES)})
         group by 1`,
   );
   return rows.flatMap((r) => {

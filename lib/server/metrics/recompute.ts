@@ -152,6 +152,7 @@ export async function recomputeClientMetrics(ctx: TenantContext, clientId: strin
   if (!isUuid(clientId)) throw new AppError("not_found");
   const started = Date.now();
   const now = options.now ?? Date.now();
+  const step = profiler();
   // The tables kept beside the mirror are brought up to date, and committed, first: the reads that go on a second
   // connection below see them.
   const refreshed = await ctx.db.transaction(async (tx) => {
@@ -167,6 +168,7 @@ export async function recomputeClientMetrics(ctx: TenantContext, clientId: strin
     await refreshRequestPairs(tx, key);
     return key;
   });
+  step("refresh");
   return ctx.db.transaction(async (tx) => {
     const [client] = await tx
       .select()
@@ -221,7 +223,6 @@ export async function recomputeClientMetrics(ctx: TenantContext, clientId: strin
     scope.months = grid.months;
     scope.bounds = grid.boundaries;
 
-    const step = profiler();
     // A partial recompute reads the wins that can still move its months: those within the activity window
     // before its first month, and the 12 months the LTV looks back over.
     const since = partial
@@ -232,22 +233,21 @@ export async function recomputeClientMetrics(ctx: TenantContext, clientId: strin
       await refreshDealOutcomes(tx, scope);
       await refreshRequestPairs(tx, scope);
     }
-    step("refresh");
+    step("settings, history start");
 
-    // Two halves of similar cost, the second on another connection when there is a pool (PGlite: after the first).
-    // A whole history: the losses beside the wins, counts and responses. A few months: everything beside the wins.
+    // Halves of similar cost, the others on other connections when there is a pool (PGlite: one after the other).
+    // A whole history: losses and responses beside the wins and counts. A few months: everything beside the wins.
     const hours = businessHoursOf(settings.businessHours);
     const countMirror = async (db: Tx) => ({
       created: await loadCreatedMonths(db, scope, partial ? monthStart(addMonths(fromMonth, -3), zone) : null, rangeStart),
       evidence: await loadActivityEvidence(db, scope, rangeStart),
       autostart: await loadAutostartTemplates(db, scope),
-      responses: partial ? null : await loadResponseMonths(db, scope, await prepareRequests(db, scope, { from: null, businessHours: hours, refreshed: true }), settings.slaMinutes, null),
     });
     const lossesAndResponses = async (db: Tx) => {
       await prepareLosses(db, scope, rangeStart);
       const requests = await prepareRequests(db, scope, { from: rangeStart, businessHours: hours, refreshed: true });
       return {
-        responses: partial ? await loadResponseMonths(db, scope, requests, settings.slaMinutes, fromMonth) : null,
+        responses: await loadResponseMonths(db, scope, requests, settings.slaMinutes, partial ? fromMonth : null),
         losses: await loadLossMonths(db, scope, requests, settings.slaMinutes, settings.orgLossStages),
       };
     };
@@ -269,10 +269,10 @@ export async function recomputeClientMetrics(ctx: TenantContext, clientId: strin
     const priorFlows = partial ? await loadPriorFlows(tx, ctx.orgId, clientId, addMonths(fromMonth, -LTV_WINDOW_MONTHS), fromMonth) : undefined;
     step("won deals");
     const counts = besideCounts ? await besideCounts() : await countMirror(tx);
-    step("created, evidence" + (partial ? "" : ", responses"));
+    step("created, evidence");
     const lossFigures = await besideLosses();
-    step("losses" + (partial ? ", responses" : ""));
-    const responses = new Map<MonthKey, ResponseSummary>((lossFigures.responses ?? counts.responses ?? []).map((r) => [r.month, r]));
+    step("losses, responses");
+    const responses = new Map<MonthKey, ResponseSummary>(lossFigures.responses.map((r) => [r.month, r]));
     const losses = new Map<MonthKey, HistoryLossMonth>(lossFigures.losses.map((r) => [r.month, r]));
     const created = new Map<MonthKey, HistoryCreatedMonth>(counts.created.map((r) => [r.month, r]));
     const evidence = new Map<MonthKey, HistoryActivityEvidence>(counts.evidence.map((r) => [r.month, r]));

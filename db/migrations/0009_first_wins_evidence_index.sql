@@ -1,0 +1,4 @@
+ALTER TABLE "mirror_deal_outcomes" ADD COLUMN "customer" double precision GENERATED ALWAYS AS (coalesce(company_id::float8, -contact_id::float8)) STORED;--> statement-breakpoint
+ALTER TABLE "mirror_deal_outcomes" ADD COLUMN "customer_first_won_at" timestamp with time zone;--> statement-breakpoint
+CREATE INDEX "mirror_activities_evidence_idx" ON "mirror_activities" USING btree ("org_id","connection_id","created","provider_id","status") WHERE provider_id in ('CRM_WEBFORM', 'VOXIMPLANT_CALL', 'IMOPENLINES_SESSION') or status = 3;--> statement-breakpoint
+CREATE INDEX "mirror_deal_outcomes_customer_idx" ON "mirror_deal_outcomes" USING btree ("org_id","connection_id","customer") WHERE won_at is not null;

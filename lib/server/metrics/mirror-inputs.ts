@@ -100,11 +100,13 @@ function dealOutcomesSelect(scope: Pick<MirrorScope, "orgId" | "connectionId" | 
   const deals = dealOutcomeRows(scope, records);
   if (records !== null) return sql`select *, null::timestamptz from (${deals}) o`;
   const columns = sql.raw(OUTCOME_COLUMNS);
+  // `customer` as the table's generated column computes it.
   return sql`
     select ${columns}, case when won_at is not null and customer is not null then min(won_at) over (partition by customer) end
     from (select *, coalesce(company_id::float8, -contact_id::float8) as customer from (${deals}) o (${columns})) o`;
 }
 
+/** The closed deals' outcome columns (OUTCOME_COLUMNS), of every one or of those in `records`. */
 function dealOutcomeRows(scope: Pick<MirrorScope, "orgId" | "connectionId" | "timeZone">, records: string | null): SQL {
   const only = (column: SQL) => onlyRecords(records, sql`2`, column);
   return sql`
@@ -150,25 +152,24 @@ export async function refreshDealOutcomes(tx: Tx, scope: Pick<MirrorScope, "orgI
     settle: {
       // The customers of the changed deals, as they were and as they are: their first wins may have moved.
       before: async (tx, records) => {
-        await tx.execute(sql`
-          create temp table m_customers on commit drop as
-          select o.customer from mirror_deal_outcomes o join ${sql.raw(records)} m on m.ot = 2 and m.oid = o.id
-          where ${own("o", scope)} and o.won_at is not null and o.customer is not null`);
+        await tx.execute(sql`create temp table m_customers on commit drop as ${wonCustomersOf(scope, records)}`);
       },
       after: (tx, records) => settleFirstWins(tx, scope, records),
     },
   });
 }
 
+/** The customers of the won deals among `records` (ot, oid), as mirror_deal_outcomes holds them now. */
+const wonCustomersOf = (scope: Pick<MirrorScope, "orgId" | "connectionId">, records: string) => sql`
+  select o.customer from mirror_deal_outcomes o join ${sql.raw(records)} m on m.ot = 2 and m.oid = o.id
+  where ${own("o", scope)} and o.won_at is not null and o.customer is not null`;
+
 /**
  * Writes the first win of each customer in m_customers (see refreshDealOutcomes) and of the changed deals' customers
  * onto their won deals (customer_first_won_at).
  */
 async function settleFirstWins(tx: Tx, scope: Pick<MirrorScope, "orgId" | "connectionId">, records: string) {
-  await tx.execute(sql`
-    insert into m_customers
-    select o.customer from mirror_deal_outcomes o join ${sql.raw(records)} m on m.ot = 2 and m.oid = o.id
-    where ${own("o", scope)} and o.won_at is not null and o.customer is not null`);
+  await tx.execute(sql`insert into m_customers ${wonCustomersOf(scope, records)}`);
   await tx.execute(sql`
     update mirror_deal_outcomes o set customer_first_won_at = f.first_won_at
     from (select w.customer, min(w.won_at) as first_won_at from mirror_deal_outcomes w

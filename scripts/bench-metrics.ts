@@ -201,7 +201,8 @@ async function runPhase(phase: Phase, url: string, ids: { orgId: string; clientI
   const { findAffectedFrom } = await import("@/lib/server/metrics/mirror-inputs");
   const { systemContext } = await import("@/lib/server/tenant");
   const { monthOf } = await import("@/lib/metrics");
-  const database = await openDatabase({ url, max: 2 });
+  // The pool the app and the worker open (openDatabase's default): a recompute spreads its reads over a few connections.
+  const database = await openDatabase({ url });
   const started = performance.now();
   let fromMonth: string | null = null;
   if (phase === "month") fromMonth = monthOf(NOW, ZONE);

@@ -235,19 +235,22 @@ export async function recomputeClientMetrics(ctx: TenantContext, clientId: strin
     }
     step("settings, history start");
 
-    // Halves of similar cost, the others on other connections when there is a pool (PGlite: one after the other).
-    // A whole history: losses and responses beside the wins and counts. A few months: everything beside the wins.
+    // Parts of similar cost, the others on other connections when there is a pool (PGlite: one after the other).
+    // A whole history: the losses, and the responses, each beside the wins and counts. A few months: the losses with
+    // the responses (which read the same requests), then the counts, beside the wins.
     const hours = businessHoursOf(settings.businessHours);
     const countMirror = async (db: Tx) => ({
       created: await loadCreatedMonths(db, scope, partial ? monthStart(addMonths(fromMonth, -3), zone) : null, rangeStart),
       evidence: await loadActivityEvidence(db, scope, rangeStart),
       autostart: await loadAutostartTemplates(db, scope),
     });
+    const allResponses = async (db: Tx) =>
+      loadResponseMonths(db, scope, await prepareRequests(db, scope, { from: null, businessHours: hours, refreshed: true }), settings.slaMinutes, null);
     const lossesAndResponses = async (db: Tx) => {
       await prepareLosses(db, scope, rangeStart);
       const requests = await prepareRequests(db, scope, { from: rangeStart, businessHours: hours, refreshed: true });
       return {
-        responses: await loadResponseMonths(db, scope, requests, settings.slaMinutes, partial ? fromMonth : null),
+        responses: partial ? await loadResponseMonths(db, scope, requests, settings.slaMinutes, fromMonth) : null,
         losses: await loadLossMonths(db, scope, requests, settings.slaMinutes, settings.orgLossStages),
       };
     };
@@ -262,17 +265,19 @@ export async function recomputeClientMetrics(ctx: TenantContext, clientId: strin
       running.catch(() => {});
       return () => running;
     };
-    const besideLosses = beside(lossesAndResponses);
-    const besideCounts = partial ? beside(countMirror) : null;
+    const besideLosses = beside(async (db) => ({ ...(await lossesAndResponses(db)), counts: partial ? await countMirror(db) : null }));
+    const besideResponses = partial ? null : beside(allResponses);
 
     const { wins: won, firstWonAt } = await loadWins(tx, scope, since);
     const priorFlows = partial ? await loadPriorFlows(tx, ctx.orgId, clientId, addMonths(fromMonth, -LTV_WINDOW_MONTHS), fromMonth) : undefined;
     step("won deals");
-    const counts = besideCounts ? await besideCounts() : await countMirror(tx);
+    const ownCounts = partial ? null : await countMirror(tx);
     step("created, evidence");
     const lossFigures = await besideLosses();
+    const counts = ownCounts ?? lossFigures.counts!;
+    const responseRows = lossFigures.responses ?? (await besideResponses!());
     step("losses, responses");
-    const responses = new Map<MonthKey, ResponseSummary>(lossFigures.responses.map((r) => [r.month, r]));
+    const responses = new Map<MonthKey, ResponseSummary>(responseRows.map((r) => [r.month, r]));
     const losses = new Map<MonthKey, HistoryLossMonth>(lossFigures.losses.map((r) => [r.month, r]));
     const created = new Map<MonthKey, HistoryCreatedMonth>(counts.created.map((r) => [r.month, r]));
     const evidence = new Map<MonthKey, HistoryActivityEvidence>(counts.evidence.map((r) => [r.month, r]));

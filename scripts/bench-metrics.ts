@@ -27,6 +27,13 @@ const BENCH_DB = "impact24_bench_metrics";
 
 type Phase = keyof typeof TARGETS;
 
+/** The mirror built at --scale (1: 1 M deals, 1 M leads, 5 M activities; activity IDs 1 … activities). */
+const mirrorSize = (scale: number) => ({
+  deals: Math.round(1_000_000 * scale),
+  leads: Math.round(1_000_000 * scale),
+  activities: Math.round(5_000_000 * scale),
+});
+
 interface PhaseResult {
   phase: Phase;
   seconds: number;
@@ -69,9 +76,7 @@ async function build(baseUrl: string, scale: number) {
     .returning();
   const o = org.id;
   const c = connection.id;
-  const deals = Math.round(1_000_000 * scale);
-  const leads = Math.round(1_000_000 * scale);
-  const activities = Math.round(5_000_000 * scale);
+  const { deals, leads, activities } = mirrorSize(scale);
   const companies = Math.round(150_000 * scale);
   const contacts = Math.round(250_000 * scale);
   const started = performance.now();
@@ -164,7 +169,7 @@ async function reuse(baseUrl: string, scale: number) {
   const [ids] = (await database.executeSql(`select org_id, client_id, id from portal_connections limit 1`)).rows;
   // Activities added by earlier runs' 1 % changes go (IDs after the built ones), so that every run changes the same
   // amount; the first phase starts from a mirror without derived data, as after a first sync.
-  await database.executeSql(`delete from mirror_activities where id > ${Math.round(5_000_000 * scale)}`);
+  await database.executeSql(`delete from mirror_activities where id > ${mirrorSize(scale).activities}`);
   await database.executeSql(`truncate mirror_request_pairs, mirror_deal_outcomes, mirror_derived_states, mirror_changes`);
   // Earlier runs' 1 % changes left dead rows: vacuumed as autovacuum would have by now.
   await database.executeSql(`vacuum analyze`);
@@ -252,7 +257,8 @@ async function main() {
     process.exit(2);
   }
   const scale = Number(arg("scale") ?? 1);
-  console.log(`Building a mirror of ${Math.round(1_000_000 * scale)} deals, ${Math.round(1_000_000 * scale)} leads and ${Math.round(5_000_000 * scale)} activities…`);
+  const size = mirrorSize(scale);
+  console.log(`Building a mirror of ${size.deals} deals, ${size.leads} leads and ${size.activities} activities…`);
   const built = process.argv.includes("--reuse") ? await reuse(baseUrl, scale) : await build(baseUrl, scale);
   console.log(`  built in ${built.buildSeconds} s: ${JSON.stringify(built.counts)}`);
   const url = benchUrl(baseUrl);

@@ -336,18 +336,18 @@ export const mirrorCompanies = pgTable(
 );
 
 /**
+ * The activities the automation level's evidence counts (web forms, calls, open-line sessions, auto-completed ones):
+ * the predicate of their index, which the evidence query repeats so that the planner can use it.
+ */
+export const EVIDENCE_ACTIVITIES = "provider_id in ('CRM_WEBFORM', 'VOXIMPLANT_CALL', 'IMOPENLINES_SESSION') or status = 3";
+
+/**
  * Activities (crm.activity.list): calls, e-mails, meetings, tasks, open-line chats, web forms, to-dos.
  * owner_type_id: 1 lead, 2 deal, 3 contact, 4 company. type_id: 1 meeting, 2 call, 3 task, 4 e-mail, 6 provider
  * (see provider_id: VOXIMPLANT_CALL, CRM_EMAIL, IMOPENLINES_SESSION, CRM_WEBFORM, CRM_TODO, …). direction:
  * 0 none, 1 incoming, 2 outgoing. status: 1 pending, 2 done, 3 auto-completed. There is no "completed at" in
  * Bitrix24; `last_updated` is the closest proxy.
  */
-/**
- * The activities the automation level's evidence counts (web forms, calls, open-line sessions, auto-completed ones):
- * the predicate of their index, which the evidence query repeats so that the planner can use it.
- */
-export const EVIDENCE_ACTIVITIES = "provider_id in ('CRM_WEBFORM', 'VOXIMPLANT_CALL', 'IMOPENLINES_SESSION') or status = 3";
-
 export const mirrorActivities = pgTable(
   "mirror_activities",
   {
@@ -529,6 +529,9 @@ export const mirrorRequestPairs = pgTable(
   ],
 );
 
+/** A deal's customer as the metrics number it (companies positive, contacts negative), over its own columns. */
+export const DEAL_CUSTOMER = "coalesce(company_id::float8, -contact_id::float8)";
+
 /**
  * Closed deals as the metrics read them: the win or loss instant (the latest final entry of the stage history with
  * semantic S or F, else CLOSEDATE at local midnight in the client's zone, MOVED_TIME, DATE_MODIFY), the first
@@ -552,7 +555,7 @@ export const mirrorDealOutcomes = pgTable(
     /** The lead's creation, else the deal's. */
     firstAt: instant("first_at"),
     /** The customer as the metrics number it: the company, else minus the contact; null for neither. */
-    customer: doublePrecision("customer").generatedAlwaysAs(sql`coalesce(company_id::float8, -contact_id::float8)`),
+    customer: doublePrecision("customer").generatedAlwaysAs(sql.raw(DEAL_CUSTOMER)),
     /** On won deals: the customer's first win ever (kept up to date for every won deal of a customer whose deals change). */
     customerFirstWonAt: instant("customer_first_won_at"),
   },

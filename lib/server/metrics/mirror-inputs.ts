@@ -1,6 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import { queryRows, type Tx } from "@/db";
-import { EVIDENCE_ACTIVITIES } from "@/db/schema";
+import { DEAL_CUSTOMER, EVIDENCE_ACTIVITIES } from "@/db/schema";
 import {
   HISTOGRAM_EDGES,
   INBOUND_PROVIDERS,
@@ -100,10 +100,9 @@ function dealOutcomesSelect(scope: Pick<MirrorScope, "orgId" | "connectionId" | 
   const deals = dealOutcomeRows(scope, records);
   if (records !== null) return sql`select *, null::timestamptz from (${deals}) o`;
   const columns = sql.raw(OUTCOME_COLUMNS);
-  // `customer` as the table's generated column computes it.
   return sql`
     select ${columns}, case when won_at is not null and customer is not null then min(won_at) over (partition by customer) end
-    from (select *, coalesce(company_id::float8, -contact_id::float8) as customer from (${deals}) o (${columns})) o`;
+    from (select *, ${sql.raw(DEAL_CUSTOMER)} as customer from (${deals}) o (${columns})) o`;
 }
 
 /** The closed deals' outcome columns (OUTCOME_COLUMNS), of every one or of those in `records`. */

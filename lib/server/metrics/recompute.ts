@@ -272,7 +272,7 @@ export async function recomputeClientMetrics(ctx: TenantContext, clientId: strin
     const priorFlows = partial ? await loadPriorFlows(tx, ctx.orgId, clientId, addMonths(fromMonth, -LTV_WINDOW_MONTHS), fromMonth) : undefined;
     step("won deals");
     const ownCounts = partial ? null : await countMirror(tx);
-    step("created, evidence");
+    if (!partial) step("created, evidence");
     const lossFigures = await besideLosses();
     const counts = ownCounts ?? lossFigures.counts!;
     const responseRows = lossFigures.responses ?? (await besideResponses!());
